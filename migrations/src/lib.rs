@@ -1,0 +1,15 @@
+//! Schema migrations for `interviewer`. One file per change; a merged migration is never edited.
+//! The app runs `Migrator::up` at start-up (`interviewer serve`) or on demand (`interviewer migrate`).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_core::Migration)]
+    }
+}

@@ -1,0 +1,382 @@
+//! The one `Config`: defaults that run offline, then an optional TOML file, then environment
+//! overrides (`INTERVIEWER__SECTION__KEY`, plus the conventional `DATABASE_URL` and
+//! `OPENAI_*`). `validate` runs at start-up and says how to fix what is wrong.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+const ENV_PREFIX: &str = "INTERVIEWER__";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub llm: LlmConfig,
+    pub interview: InterviewConfig,
+    pub content: ContentConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub host: String,
+    pub port: u16,
+    /// Base of the links the server prints and hands out (invitations, first-admin set-up).
+    /// Defaults to `http://HOST:PORT`.
+    pub public_url: Option<String>,
+    /// Mark cookies `Secure`; turn on behind HTTPS.
+    pub secure_cookies: bool,
+    pub session_ttl_hours: i64,
+    /// Failed logins allowed per e-mail address and per client address in a 15-minute window.
+    pub login_attempts_per_window: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            public_url: None,
+            secure_cookies: false,
+            session_ttl_hours: 12,
+            login_attempts_per_window: 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH?mode=rwc` or `postgres://USER:PASS@HOST/DB`.
+    pub url: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://data/interviewer.db?mode=rwc".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LlmConfig {
+    /// An OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server). Unset: the
+    /// built-in interviewer writes every follow-up.
+    pub base_url: Option<String>,
+    pub api_key: Option<SecretString>,
+    pub model: String,
+    /// A follow-up that takes longer is asked by the built-in interviewer instead.
+    pub timeout_ms: u64,
+    /// Longest follow-up question accepted from the model, in characters.
+    pub max_question_chars: usize,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            api_key: None,
+            model: "gpt-4o-mini".into(),
+            timeout_ms: 8_000,
+            max_question_chars: 300,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InterviewConfig {
+    pub invite_ttl_hours: i64,
+    /// Largest code submission accepted, in bytes.
+    pub max_code_bytes: usize,
+    /// Longest typed answer accepted, in bytes.
+    pub max_answer_bytes: usize,
+    /// Version tag of the AI disclosure and consent text shown to candidates; stored with
+    /// each consent so a changed text is traceable.
+    pub disclosure_version: String,
+}
+
+impl Default for InterviewConfig {
+    fn default() -> Self {
+        Self {
+            invite_ttl_hours: 7 * 24,
+            max_code_bytes: 200 * 1024,
+            max_answer_bytes: 20 * 1024,
+            disclosure_version: "2026-11".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContentConfig {
+    pub question_bank_dir: PathBuf,
+    pub prompts_dir: PathBuf,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        Self {
+            question_bank_dir: "question-bank".into(),
+            prompts_dir: "prompts".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Defaults, then `file`, then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// As `load`, with the environment given explicitly (tests never read the real one).
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut table = toml::Table::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.into(),
+                source,
+            })?;
+            table = text
+                .parse::<toml::Table>()
+                .map_err(|e| ConfigError::Parse {
+                    path: path.into(),
+                    message: e.to_string(),
+                })?;
+        }
+        for (var, value) in env {
+            apply_env(&mut table, &var, &value)?;
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot, with a fix in every message.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: String| Err(ConfigError::Invalid(m));
+        let url = &self.database.url;
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return bad(format!(
+                "database.url `{}` is neither sqlite: nor postgres://; set DATABASE_URL=sqlite://data/interviewer.db?mode=rwc or postgres://user:pass@host/db",
+                redact_url(url)
+            ));
+        }
+        if let Some(base) = &self.llm.base_url {
+            if !(base.starts_with("http://") || base.starts_with("https://")) {
+                return bad(format!(
+                    "llm.base_url `{base}` must start with http:// or https:// (for example http://localhost:11434/v1), or be unset to use the built-in interviewer"
+                ));
+            }
+            if self.llm.model.trim().is_empty() {
+                return bad(
+                    "llm.model is empty; set INTERVIEWER__LLM__MODEL or OPENAI_MODEL".into(),
+                );
+            }
+        }
+        if self.llm.timeout_ms == 0 || self.llm.timeout_ms > 120_000 {
+            return bad(format!(
+                "llm.timeout_ms {} is out of range; use 1..=120000 (default 8000)",
+                self.llm.timeout_ms
+            ));
+        }
+        if !(40..=1000).contains(&self.llm.max_question_chars) {
+            return bad(format!(
+                "llm.max_question_chars {} is out of range; use 40..=1000",
+                self.llm.max_question_chars
+            ));
+        }
+        if self.server.session_ttl_hours <= 0 || self.interview.invite_ttl_hours <= 0 {
+            return bad(
+                "server.session_ttl_hours and interview.invite_ttl_hours must be positive".into(),
+            );
+        }
+        if self.server.login_attempts_per_window == 0 {
+            return bad("server.login_attempts_per_window must be at least 1".into());
+        }
+        if self.interview.max_code_bytes < 1024 || self.interview.max_answer_bytes < 256 {
+            return bad("interview.max_code_bytes must be at least 1024 and interview.max_answer_bytes at least 256".into());
+        }
+        for (key, dir) in [
+            ("content.question_bank_dir", &self.content.question_bank_dir),
+            ("content.prompts_dir", &self.content.prompts_dir),
+        ] {
+            if !dir.is_dir() {
+                return bad(format!(
+                    "{key} `{}` is not a directory; run from the project root or set INTERVIEWER__{}",
+                    dir.display(),
+                    key.replace('.', "__").to_uppercase()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The base URL used in links handed to people.
+    pub fn public_url(&self, bound_port: u16) -> String {
+        match &self.server.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None => format!("http://{}:{}", self.server.host, bound_port),
+        }
+    }
+
+    pub fn llm_enabled(&self) -> bool {
+        self.llm.base_url.is_some()
+    }
+}
+
+/// Hides the password of a database URL in messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+fn apply_env(table: &mut toml::Table, var: &str, value: &str) -> Result<(), ConfigError> {
+    let path: Vec<String> = match var {
+        "DATABASE_URL" => vec!["database".into(), "url".into()],
+        "OPENAI_BASE_URL" => vec!["llm".into(), "base_url".into()],
+        "OPENAI_API_KEY" => vec!["llm".into(), "api_key".into()],
+        "OPENAI_MODEL" => vec!["llm".into(), "model".into()],
+        _ => match var.strip_prefix(ENV_PREFIX) {
+            Some(rest) => rest.split("__").map(|s| s.to_lowercase()).collect(),
+            None => return Ok(()),
+        },
+    };
+    if path.len() != 2 || path.iter().any(|p| p.is_empty()) {
+        return Err(ConfigError::Env {
+            var: var.into(),
+            message: "expected INTERVIEWER__SECTION__KEY, for example INTERVIEWER__SERVER__PORT"
+                .into(),
+        });
+    }
+    let section = table
+        .entry(path[0].clone())
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    let toml::Value::Table(section) = section else {
+        return Err(ConfigError::Env {
+            var: var.into(),
+            message: format!("`{}` is not a section", path[0]),
+        });
+    };
+    section.insert(path[1].clone(), env_value(value));
+    Ok(())
+}
+
+/// Numbers and booleans keep their type; everything else is a string.
+fn env_value(value: &str) -> toml::Value {
+    if let Ok(i) = value.parse::<i64>() {
+        toml::Value::Integer(i)
+    } else if let Ok(b) = value.parse::<bool>() {
+        toml::Value::Boolean(b)
+    } else if let Ok(f) = value.parse::<f64>() {
+        toml::Value::Float(f)
+    } else {
+        toml::Value::String(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_validate_and_run_offline() {
+        let c = Config::load_from(None, env(&[])).expect("defaults are valid");
+        assert!(c.database.url.starts_with("sqlite:"));
+        assert!(!c.llm_enabled());
+        assert_eq!(c.public_url(8080), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn env_overrides_file_which_overrides_defaults() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[server]\nport = 9000\nhost = \"0.0.0.0\"").unwrap();
+        let c = Config::load_from(
+            Some(f.path()),
+            env(&[("INTERVIEWER__SERVER__PORT", "9100"), ("HOME", "/x")]),
+        )
+        .unwrap();
+        assert_eq!(c.server.port, 9100);
+        assert_eq!(c.server.host, "0.0.0.0");
+    }
+
+    #[test]
+    fn conventional_variables_switch_database_and_llm() {
+        let c = Config::load_from(
+            None,
+            env(&[
+                ("DATABASE_URL", "postgres://u:p@localhost/db"),
+                ("OPENAI_BASE_URL", "http://127.0.0.1:1/v1"),
+            ]),
+        )
+        .unwrap();
+        assert!(c.database.url.starts_with("postgres://"));
+        assert!(c.llm_enabled());
+    }
+
+    #[test]
+    fn bad_values_say_how_to_fix() {
+        let e = Config::load_from(None, env(&[("DATABASE_URL", "mysql://x")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("DATABASE_URL="), "{e}");
+        let e = Config::load_from(None, env(&[("INTERVIEWER__SERVER__PORT", "99999")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("port") || e.contains("invalid"), "{e}");
+        let e = Config::load_from(None, env(&[("INTERVIEWER__SERVER", "1")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("INTERVIEWER__SECTION__KEY"), "{e}");
+        let e = Config::load_from(None, env(&[("INTERVIEWER__SERVER__NOPE", "1")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("nope"), "{e}");
+    }
+
+    #[test]
+    fn database_password_is_redacted() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://***@h/db"
+        );
+    }
+}

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "interviews")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub organization_id: Option<i64>,
+    pub job_id: Option<i64>,
+    pub candidate_user_id: i64,
+    pub invitation_id: Option<i64>,
+    pub mode: String,
+    pub status: String,
+    pub engine_state: Json,
+    pub disclosure_version: Option<String>,
+    pub consent_given_at: Option<DateTimeUtc>,
+    pub consent_version: Option<String>,
+    pub started_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub completed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

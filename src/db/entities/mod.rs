@@ -1,0 +1,22 @@
+//! sea-orm entities, one per table of the migrations crate. Query functions live beside this
+//! module in db/, never in HTTP or pipeline code.
+
+pub mod audit_entry;
+pub mod auth_session;
+pub mod bootstrap_token;
+pub mod code_submission;
+pub mod criterion;
+pub mod demographic;
+pub mod interview;
+pub mod invitation;
+pub mod job;
+pub mod job_bank;
+pub mod job_question;
+pub mod organization;
+pub mod profile;
+pub mod question;
+pub mod question_bank;
+pub mod retention_policy;
+pub mod score;
+pub mod turn;
+pub mod user;

@@ -1,0 +1,244 @@
+//! Interviews, their turns and code submissions. A turn and the engine state that follows it
+//! are written in one transaction, so a crash never leaves a turn without its state.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde_json::Value;
+
+use super::entities::{code_submission, interview, turn};
+use super::{DbError, DbResult};
+
+pub mod status {
+    pub const AWAITING_CONSENT: &str = "awaiting_consent";
+    pub const IN_PROGRESS: &str = "in_progress";
+    pub const COMPLETED: &str = "completed";
+    pub const DECLINED: &str = "declined";
+    pub const ENDED_EARLY: &str = "ended_early";
+
+    pub fn is_final(s: &str) -> bool {
+        matches!(s, COMPLETED | DECLINED | ENDED_EARLY)
+    }
+}
+
+pub const MODE_HIRING: &str = "hiring";
+pub const MODE_PRACTICE: &str = "practice";
+
+pub struct NewInterview {
+    pub organization_id: Option<i64>,
+    pub job_id: Option<i64>,
+    pub candidate_user_id: i64,
+    pub invitation_id: Option<i64>,
+    pub mode: &'static str,
+    pub engine_state: Value,
+    pub disclosure_version: String,
+}
+
+pub async fn create(db: &impl ConnectionTrait, new: NewInterview) -> DbResult<interview::Model> {
+    let now = super::now();
+    Ok(interview::ActiveModel {
+        organization_id: Set(new.organization_id),
+        job_id: Set(new.job_id),
+        candidate_user_id: Set(new.candidate_user_id),
+        invitation_id: Set(new.invitation_id),
+        mode: Set(new.mode.to_string()),
+        status: Set(status::AWAITING_CONSENT.to_string()),
+        engine_state: Set(new.engine_state),
+        disclosure_version: Set(Some(new.disclosure_version)),
+        consent_given_at: Set(None),
+        consent_version: Set(None),
+        started_at: Set(now),
+        updated_at: Set(now),
+        completed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Removes an interview that never started (a lost race to claim an invitation).
+pub async fn delete_unstarted(db: &impl ConnectionTrait, id: i64) -> DbResult<()> {
+    turn::Entity::delete_many()
+        .filter(turn::Column::InterviewId.eq(id))
+        .exec(db)
+        .await?;
+    interview::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> DbResult<interview::Model> {
+    interview::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// Interviews of one organization (None: all), newest first, optionally for one job.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    org: Option<i64>,
+    job: Option<i64>,
+) -> DbResult<Vec<interview::Model>> {
+    let mut q = interview::Entity::find()
+        .filter(interview::Column::Mode.eq(MODE_HIRING))
+        .order_by_desc(interview::Column::Id);
+    if let Some(org) = org {
+        q = q.filter(interview::Column::OrganizationId.eq(org));
+    }
+    if let Some(job) = job {
+        q = q.filter(interview::Column::JobId.eq(job));
+    }
+    Ok(q.all(db).await?)
+}
+
+pub async fn list_for_candidate(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> DbResult<Vec<interview::Model>> {
+    Ok(interview::Entity::find()
+        .filter(interview::Column::CandidateUserId.eq(user_id))
+        .order_by_desc(interview::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn turns(db: &impl ConnectionTrait, interview_id: i64) -> DbResult<Vec<turn::Model>> {
+    Ok(turn::Entity::find()
+        .filter(turn::Column::InterviewId.eq(interview_id))
+        .order_by_asc(turn::Column::Seq)
+        .all(db)
+        .await?)
+}
+
+/// A turn to append.
+pub struct NewTurn {
+    pub speaker: &'static str,
+    pub kind: String,
+    pub text: String,
+    pub question_id: Option<i64>,
+    pub source: &'static str,
+}
+
+/// What changes on the interview row with the turns.
+pub struct StateUpdate {
+    pub engine_state: Value,
+    pub status: &'static str,
+    pub consent_version: Option<String>,
+}
+
+/// Appends turns and stores the state that follows them, atomically.
+pub async fn record(
+    db: &sea_orm::DatabaseConnection,
+    interview_id: i64,
+    new_turns: Vec<NewTurn>,
+    update: StateUpdate,
+) -> DbResult<Vec<turn::Model>> {
+    let txn = db.begin().await?;
+    let last: Option<i32> = turn::Entity::find()
+        .select_only()
+        .column_as(turn::Column::Seq.max(), "max_seq")
+        .filter(turn::Column::InterviewId.eq(interview_id))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten();
+    let mut seq = last.unwrap_or(0);
+    let now = super::now();
+    let mut saved = Vec::with_capacity(new_turns.len());
+    for t in new_turns {
+        seq += 1;
+        saved.push(
+            turn::ActiveModel {
+                interview_id: Set(interview_id),
+                seq: Set(seq),
+                speaker: Set(t.speaker.to_string()),
+                kind: Set(t.kind),
+                text: Set(t.text),
+                question_id: Set(t.question_id),
+                source: Set(t.source.to_string()),
+                word_timings: Set(None),
+                audio_start_ms: Set(None),
+                audio_end_ms: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?,
+        );
+    }
+    let mut q = interview::Entity::update_many()
+        .col_expr(
+            interview::Column::EngineState,
+            Expr::value(update.engine_state),
+        )
+        .col_expr(interview::Column::Status, Expr::value(update.status))
+        .col_expr(interview::Column::UpdatedAt, Expr::value(now))
+        .filter(interview::Column::Id.eq(interview_id));
+    if let Some(v) = update.consent_version {
+        q = q
+            .col_expr(interview::Column::ConsentGivenAt, Expr::value(now))
+            .col_expr(interview::Column::ConsentVersion, Expr::value(v));
+    }
+    if status::is_final(update.status) {
+        q = q.col_expr(interview::Column::CompletedAt, Expr::value(now));
+    }
+    q.exec(&txn).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub struct NewCode<'a> {
+    pub interview_id: i64,
+    pub question_id: Option<i64>,
+    pub turn_id: Option<i64>,
+    pub language: &'a str,
+    pub code: &'a str,
+    pub analysis: Value,
+}
+
+pub async fn add_code(
+    db: &impl ConnectionTrait,
+    new: NewCode<'_>,
+) -> DbResult<code_submission::Model> {
+    Ok(code_submission::ActiveModel {
+        interview_id: Set(new.interview_id),
+        question_id: Set(new.question_id),
+        turn_id: Set(new.turn_id),
+        language: Set(new.language.to_string()),
+        code: Set(new.code.to_string()),
+        analysis: Set(new.analysis),
+        created_at: Set(super::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The latest code submitted on a question of an interview.
+pub async fn latest_code(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+    question_id: Option<i64>,
+) -> DbResult<Option<code_submission::Model>> {
+    let mut q = code_submission::Entity::find()
+        .filter(code_submission::Column::InterviewId.eq(interview_id))
+        .order_by_desc(code_submission::Column::Id);
+    q = match question_id {
+        Some(id) => q.filter(code_submission::Column::QuestionId.eq(id)),
+        None => q.filter(code_submission::Column::QuestionId.is_null()),
+    };
+    Ok(q.one(db).await?)
+}
+
+pub async fn code_submissions(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+) -> DbResult<Vec<code_submission::Model>> {
+    Ok(code_submission::Entity::find()
+        .filter(code_submission::Column::InterviewId.eq(interview_id))
+        .order_by_asc(code_submission::Column::Id)
+        .all(db)
+        .await?)
+}
