@@ -1,0 +1,93 @@
+//! The contract between stages and the session that drives them: owned data, no engine types.
+
+use serde::{Deserialize, Serialize};
+
+use crate::code::Language;
+
+/// What the candidate does, whatever the medium (typed, spoken, the code editor).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CandidateInput {
+    /// The answer to the AI disclosure: nothing is scored without `accepted: true`.
+    Consent {
+        accepted: bool,
+    },
+    Answer {
+        text: String,
+    },
+    Code {
+        language: Language,
+        code: String,
+    },
+    /// Move on from the current question without answering further.
+    Skip,
+    /// End the interview now.
+    End,
+}
+
+impl CandidateInput {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Consent { .. } => "consent",
+            Self::Answer { .. } => "answer",
+            Self::Code { .. } => "code",
+            Self::Skip => "skip",
+            Self::End => "end",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    /// Greeting with the AI disclosure and the request for consent.
+    Disclosure,
+    Question,
+    FollowUp,
+    /// Guidance that moves nothing forward (for example: consent is still needed).
+    Notice,
+    /// The invitation to ask the interviewer questions, and answers to them.
+    CandidateQuestions,
+    Closing,
+}
+
+impl ReplyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Disclosure => "disclosure",
+            Self::Question => "question",
+            Self::FollowUp => "follow_up",
+            Self::Notice => "notice",
+            Self::CandidateQuestions => "candidate_questions",
+            Self::Closing => "closing",
+        }
+    }
+}
+
+/// Who wrote a reply's words: the interview script, the built-in interviewer or the LLM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplySource {
+    Script,
+    Builtin,
+    Llm,
+}
+
+impl ReplySource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Script => "script",
+            Self::Builtin => "builtin",
+            Self::Llm => "llm",
+        }
+    }
+}
+
+/// One interviewer turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub kind: ReplyKind,
+    pub text: String,
+    pub question_id: Option<i64>,
+    pub source: ReplySource,
+}

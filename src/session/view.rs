@@ -1,0 +1,75 @@
+//! What clients see of turns and of the interview state.
+
+use serde::Serialize;
+
+use crate::db::entities::turn;
+use crate::pipeline::respond::engine::{EngineState, Phase};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TurnView {
+    pub id: i64,
+    pub seq: i32,
+    pub speaker: String,
+    pub kind: String,
+    pub text: String,
+    pub question_id: Option<i64>,
+    pub source: String,
+    pub at: String,
+}
+
+impl From<turn::Model> for TurnView {
+    fn from(t: turn::Model) -> Self {
+        Self {
+            id: t.id,
+            seq: t.seq,
+            speaker: t.speaker,
+            kind: t.kind,
+            text: t.text,
+            question_id: t.question_id,
+            source: t.source,
+            at: t.created_at.to_rfc3339(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QuestionView {
+    pub id: i64,
+    pub number: usize,
+    pub total: usize,
+    pub kind: &'static str,
+    pub language: Option<String>,
+    pub starter_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StateView {
+    pub status: String,
+    /// What the interview waits for: consent | answer | candidate_question | nothing.
+    pub awaiting: &'static str,
+    pub question: Option<QuestionView>,
+}
+
+impl StateView {
+    pub fn of(state: &EngineState, status: &str) -> Self {
+        let awaiting = match state.phase {
+            Phase::Disclosure => "consent",
+            Phase::Questions => "answer",
+            Phase::CandidateQuestions => "candidate_question",
+            Phase::Closed => "nothing",
+        };
+        let question = state.current().map(|q| QuestionView {
+            id: q.question_id,
+            number: state.index + 1,
+            total: state.plan.len(),
+            kind: q.kind.as_str(),
+            language: q.language.clone(),
+            starter_code: q.starter_code.clone(),
+        });
+        Self {
+            status: status.to_string(),
+            awaiting,
+            question,
+        }
+    }
+}
