@@ -1,0 +1,258 @@
+//! The command line: `serve`, `migrate`, `bank validate|import|export`, `user create`.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::app::{App, Engines, shutdown_signal};
+use crate::auth::{Role, normalize_email, password};
+use crate::config::Config;
+use crate::content::question_bank;
+use crate::db;
+
+#[derive(Parser)]
+#[command(
+    name = "interviewer",
+    version,
+    about = "An AI interviewer for job candidates: text, voice and avatar"
+)]
+pub struct Cli {
+    /// A TOML config file; environment variables INTERVIEWER__SECTION__KEY override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server (migrates the database and imports the question banks first).
+    Serve {
+        /// Create a demo organization, recruiter, role and invitation, and print their links.
+        #[arg(long)]
+        seed_demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Question banks: validate, import into the database, export back to TOML.
+    Bank {
+        #[command(subcommand)]
+        command: BankCommand,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BankCommand {
+    /// Check bank files; prints FILE:LINE:COLUMN for each problem (default: the configured directory).
+    Validate { paths: Vec<PathBuf> },
+    /// Validate, then import (idempotent: unchanged questions are left alone).
+    Import { paths: Vec<PathBuf> },
+    /// Print a bank as TOML.
+    Export {
+        bank_id: String,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum StaffRole {
+    Admin,
+    Recruiter,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an admin or recruiter. The password is read from INTERVIEWER_PASSWORD or the first line of standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: StaffRole,
+        /// Organization name for a recruiter (created if it does not exist).
+        #[arg(long)]
+        organization: Option<String>,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref()).context("loading configuration")?;
+    match cli.command {
+        Command::Serve { seed_demo } => serve(config, seed_demo).await,
+        Command::Migrate => {
+            let db = db::connect(&config.database.url).await?;
+            db::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Bank { command } => bank(config, command).await,
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    role,
+                    organization,
+                },
+        } => create_user(config, &email, &name, role, organization).await,
+    }
+}
+
+async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
+    let app = App::build(config, Engines::default()).await?;
+    let url = app.state().public_url.to_string();
+    if let Some(link) = App::first_admin_link_for(app.state()).await? {
+        println!(
+            "No admin exists yet. Create the first admin (one-time link, valid 24 h):\n  {link}"
+        );
+    }
+    if seed_demo {
+        crate::demo::seed(app.state()).await?;
+    }
+    println!("interviewer listening on {url}");
+    if !app.state().config.llm_enabled() {
+        println!("follow-up questions: built-in interviewer (set OPENAI_BASE_URL to use an LLM)");
+    }
+    app.run_until_stopped(shutdown_signal()).await
+}
+
+async fn bank(config: Config, command: BankCommand) -> anyhow::Result<()> {
+    let default = vec![config.content.question_bank_dir.clone()];
+    match command {
+        BankCommand::Validate { paths } => {
+            let paths = if paths.is_empty() { default } else { paths };
+            match question_bank::load_all(&paths) {
+                Ok(banks) => {
+                    for b in &banks {
+                        println!(
+                            "ok  {} ({}, {} questions)",
+                            b.source_file,
+                            b.id,
+                            b.questions.len()
+                        );
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    bail!("question banks are invalid")
+                }
+            }
+        }
+        BankCommand::Import { paths } => {
+            let paths = if paths.is_empty() { default } else { paths };
+            let banks = question_bank::load_all(&paths).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let db = db::connect(&config.database.url).await?;
+            db::migrate(&db).await?;
+            for b in &banks {
+                let r = db::banks::import(&db, b).await?;
+                println!(
+                    "{}: {}added {}, updated {}, retired {}, unchanged {}",
+                    r.bank,
+                    if r.created { "new bank, " } else { "" },
+                    r.added,
+                    r.updated,
+                    r.retired,
+                    r.unchanged
+                );
+            }
+            Ok(())
+        }
+        BankCommand::Export { bank_id, output } => {
+            let db = db::connect(&config.database.url).await?;
+            db::migrate(&db).await?;
+            let bank = db::banks::export(&db, &bank_id)
+                .await
+                .map_err(|e| match e {
+                    db::DbError::NotFound => anyhow::anyhow!(
+                        "no bank `{bank_id}` in the database; run `interviewer bank import` first"
+                    ),
+                    other => other.into(),
+                })?;
+            let text = question_bank::to_toml(&bank)?;
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn create_user(
+    config: Config,
+    email: &str,
+    name: &str,
+    role: StaffRole,
+    organization: Option<String>,
+) -> anyhow::Result<()> {
+    let email = normalize_email(email).context("that is not a valid e-mail address")?;
+    let password = match std::env::var("INTERVIEWER_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!(
+                "password (at least {} characters), then Enter:",
+                password::MIN_LENGTH
+            );
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let hash = password::hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let db = db::connect(&config.database.url).await?;
+    db::migrate(&db).await?;
+    let (role, org) = match (role, organization) {
+        (StaffRole::Admin, _) => (Role::Admin, None),
+        (StaffRole::Recruiter, None) => bail!("a recruiter needs --organization NAME"),
+        (StaffRole::Recruiter, Some(name)) => {
+            let existing = db::organizations::list(&db)
+                .await?
+                .into_iter()
+                .find(|o| o.name == name);
+            let org = match existing {
+                Some(o) => o,
+                None => db::organizations::create(&db, &name).await?,
+            };
+            (Role::Recruiter, Some(org.id))
+        }
+    };
+    let user = db::users::create(
+        &db,
+        db::users::NewUser {
+            organization_id: org,
+            email: &email,
+            password_hash: Some(hash),
+            role,
+            display_name: name,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let actor = db::audit::Actor {
+        user_id: None,
+        role: "cli",
+        organization_id: org,
+    };
+    db::audit::record(
+        &db,
+        &actor,
+        "user_created",
+        "user",
+        Some(user.id),
+        serde_json::json!({ "role": user.role, "email": user.email }),
+    )
+    .await?;
+    println!("created {} {} (id {})", user.role, user.email, user.id);
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! The admin's API: staff accounts, organizations, and the audit log.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::{checked_name, hash_password};
+use super::error::ApiError;
+use super::extract::{Json, Viewer};
+use crate::app::AppState;
+use crate::auth::{Role, normalize_email};
+use crate::db::{self, organizations, users};
+
+pub async fn list_users(
+    State(app): State<AppState>,
+    viewer: Viewer,
+) -> Result<impl IntoResponse, ApiError> {
+    db::audit::record(
+        &app.db,
+        &viewer.actor(),
+        "users_listed",
+        "user",
+        None,
+        json!({}),
+    )
+    .await?;
+    let list: Vec<Value> = users::list_staff(&app.db)
+        .await?
+        .into_iter()
+        .map(|u| json!({ "id": u.id, "email": u.email, "name": u.display_name, "role": u.role, "organization_id": u.organization_id, "disabled": u.disabled, "last_login_at": u.last_login_at }))
+        .collect();
+    Ok(axum::Json(json!({ "users": list })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    email: String,
+    password: String,
+    name: String,
+    role: Role,
+    organization_id: Option<i64>,
+}
+
+pub async fn create_user(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Json(body): Json<NewStaff>,
+) -> Result<impl IntoResponse, ApiError> {
+    let email = normalize_email(&body.email)
+        .ok_or_else(|| ApiError::Unprocessable("enter a valid e-mail address".into()))?;
+    let name = checked_name(&body.name)?;
+    let org =
+        match (body.role, body.organization_id) {
+            (Role::Candidate, _) => return Err(ApiError::Unprocessable(
+                "candidates sign up for practice or are invited; create admins and recruiters here"
+                    .into(),
+            )),
+            (Role::Recruiter, None) => {
+                return Err(ApiError::Unprocessable(
+                    "a recruiter needs an organization_id".into(),
+                ));
+            }
+            (_, Some(id)) => Some(
+                organizations::get(&app.db, id)
+                    .await
+                    .map_err(|_| ApiError::Unprocessable(format!("no organization with id {id}")))?
+                    .id,
+            ),
+            (Role::Admin, None) => None,
+        };
+    let hash = hash_password(body.password).await?;
+    let user = users::create(
+        &app.db,
+        users::NewUser {
+            organization_id: org,
+            email: &email,
+            password_hash: Some(hash),
+            role: body.role,
+            display_name: &name,
+        },
+    )
+    .await?;
+    db::audit::record(
+        &app.db,
+        &viewer.actor(),
+        "user_created",
+        "user",
+        Some(user.id),
+        json!({ "role": user.role, "email": user.email }),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({ "id": user.id, "email": user.email, "role": user.role })),
+    ))
+}
+
+pub async fn list_organizations(
+    State(app): State<AppState>,
+) -> Result<impl IntoResponse, ApiError> {
+    let list: Vec<Value> = organizations::list(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| json!({ "id": o.id, "name": o.name }))
+        .collect();
+    Ok(axum::Json(json!({ "organizations": list })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    name: String,
+}
+
+pub async fn create_organization(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Json(body): Json<NewOrganization>,
+) -> Result<impl IntoResponse, ApiError> {
+    let name = checked_name(&body.name)?;
+    let org = organizations::create(&app.db, &name).await?;
+    db::audit::record(
+        &app.db,
+        &viewer.actor(),
+        "organization_created",
+        "organization",
+        Some(org.id),
+        json!({ "name": org.name }),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({ "id": org.id, "name": org.name })),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Page {
+    before: Option<i64>,
+    limit: Option<u64>,
+}
+
+pub async fn audit_log(
+    State(app): State<AppState>,
+    Query(page): Query<Page>,
+) -> Result<impl IntoResponse, ApiError> {
+    let limit = page.limit.unwrap_or(100).clamp(1, 500);
+    let entries: Vec<Value> = db::audit::list(&app.db, page.before, limit)
+        .await?
+        .into_iter()
+        .map(|e| json!({ "id": e.id, "at": e.created_at, "actor_user_id": e.actor_user_id, "actor_role": e.actor_role, "action": e.action, "target_type": e.target_type, "target_id": e.target_id, "detail": e.detail }))
+        .collect();
+    Ok(axum::Json(json!({ "entries": entries })))
+}
+
+/// Removes expired sign-in sessions now (they are also ignored when presented).
+pub async fn purge_sessions(
+    State(app): State<AppState>,
+    viewer: Viewer,
+) -> Result<impl IntoResponse, ApiError> {
+    let n = db::auth_sessions::delete_expired(&app.db).await?;
+    db::audit::record(
+        &app.db,
+        &viewer.actor(),
+        "sessions_purged",
+        "auth_session",
+        None,
+        json!({ "removed": n }),
+    )
+    .await?;
+    Ok(axum::Json(json!({ "removed": n })))
+}

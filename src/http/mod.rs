@@ -1,0 +1,203 @@
+//! The HTTP surface: pages, the JSON API and the interview WebSocket. Every route is listed
+//! once in `table()` with its access policy; `router()` is built from that table alone.
+
+pub mod access;
+mod admin;
+mod auth;
+mod candidate;
+pub mod error;
+pub mod extract;
+mod pages;
+mod recruiter;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, delete, get, post, put};
+
+pub use access::Access;
+pub use error::ApiError;
+
+use crate::app::AppState;
+
+/// One route: method, path pattern and who may call it.
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+struct Route {
+    spec: RouteSpec,
+    handler: MethodRouter<AppState>,
+}
+
+fn r(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
+    Route {
+        spec: RouteSpec {
+            method,
+            path,
+            access,
+        },
+        handler,
+    }
+}
+
+fn table() -> Vec<Route> {
+    use Access::*;
+    use Method as M;
+    vec![
+        // Public pages and bearer-token entry points.
+        r(M::GET, "/", Public, get(pages::home)),
+        r(M::GET, "/health", Public, get(pages::health)),
+        r(M::GET, "/assets/{file}", Public, get(pages::asset)),
+        r(M::GET, "/login", Public, get(pages::login)),
+        r(M::GET, "/signup", Public, get(pages::signup)),
+        r(M::GET, "/setup/{token}", Public, get(auth::setup_page)),
+        r(
+            M::GET,
+            "/i/{token}",
+            Public,
+            get(candidate::open_invitation),
+        ),
+        r(M::POST, "/api/auth/login", Public, post(auth::login)),
+        r(M::POST, "/api/auth/signup", Public, post(auth::signup)),
+        r(M::POST, "/api/setup", Public, post(auth::setup)),
+        // Any signed-in user.
+        r(M::POST, "/api/auth/logout", SignedIn, post(auth::logout)),
+        r(M::GET, "/api/auth/me", SignedIn, get(auth::me)),
+        // Candidates.
+        r(M::GET, "/practice", Candidate, get(pages::practice)),
+        r(
+            M::GET,
+            "/interview/{id}",
+            Candidate,
+            get(candidate::room_page),
+        ),
+        r(
+            M::GET,
+            "/api/practice/banks",
+            Candidate,
+            get(candidate::practice_banks),
+        ),
+        r(
+            M::POST,
+            "/api/practice/interviews",
+            Candidate,
+            post(candidate::start_practice),
+        ),
+        r(
+            M::GET,
+            "/api/me/interviews",
+            Candidate,
+            get(candidate::my_interviews),
+        ),
+        r(
+            M::POST,
+            "/api/interviews/{id}/messages",
+            Candidate,
+            post(candidate::message),
+        ),
+        r(
+            M::POST,
+            "/api/interviews/{id}/code",
+            Candidate,
+            post(candidate::submit_code),
+        ),
+        r(
+            M::GET,
+            "/api/interviews/{id}/ws",
+            Candidate,
+            get(candidate::websocket),
+        ),
+        // The transcript: its candidate, or staff of its organization.
+        r(
+            M::GET,
+            "/api/interviews/{id}",
+            SignedIn,
+            get(candidate::transcript),
+        ),
+        // Recruiters (their organization) and admins (all): reading.
+        r(M::GET, "/recruiter", Staff, get(pages::recruiter)),
+        r(M::GET, "/api/banks", Staff, get(recruiter::list_banks)),
+        r(M::GET, "/api/banks/{id}", Staff, get(recruiter::get_bank)),
+        r(M::GET, "/api/jobs", Staff, get(recruiter::list_jobs)),
+        r(M::GET, "/api/jobs/{id}", Staff, get(recruiter::get_job)),
+        r(
+            M::GET,
+            "/api/interviews",
+            Staff,
+            get(recruiter::list_interviews),
+        ),
+        // Recruiters only: configuring roles and inviting.
+        r(M::POST, "/api/jobs", Recruiter, post(recruiter::create_job)),
+        r(
+            M::POST,
+            "/api/jobs/{id}/banks",
+            Recruiter,
+            post(recruiter::attach_bank),
+        ),
+        r(
+            M::PUT,
+            "/api/jobs/{id}/plan",
+            Recruiter,
+            put(recruiter::set_plan),
+        ),
+        r(
+            M::PUT,
+            "/api/jobs/{id}/criteria",
+            Recruiter,
+            put(recruiter::set_criteria),
+        ),
+        r(
+            M::POST,
+            "/api/jobs/{id}/invitations",
+            Recruiter,
+            post(recruiter::invite),
+        ),
+        // Admins.
+        r(M::GET, "/admin", Admin, get(pages::admin)),
+        r(M::GET, "/api/admin/users", Admin, get(admin::list_users)),
+        r(M::POST, "/api/admin/users", Admin, post(admin::create_user)),
+        r(
+            M::GET,
+            "/api/admin/organizations",
+            Admin,
+            get(admin::list_organizations),
+        ),
+        r(
+            M::POST,
+            "/api/admin/organizations",
+            Admin,
+            post(admin::create_organization),
+        ),
+        r(M::GET, "/api/admin/audit-log", Admin, get(admin::audit_log)),
+        r(
+            M::DELETE,
+            "/api/admin/sessions",
+            Admin,
+            delete(admin::purge_sessions),
+        ),
+    ]
+}
+
+/// Every route with its policy, for the authorization tests and the docs.
+pub fn routes() -> Vec<RouteSpec> {
+    table().into_iter().map(|r| r.spec).collect()
+}
+
+/// Largest request body accepted; code submissions have their own, smaller limit (413).
+const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for route in table() {
+        let layer = from_fn_with_state((state.clone(), route.spec.access), access::authorize);
+        router = router.route(route.spec.path, route.handler.layer(layer));
+    }
+    router
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .with_state(state)
+}

@@ -1,0 +1,39 @@
+//! # interviewer
+//!
+//! A self-hostable service in which an AI interviewer interviews job candidates, by text now
+//! and by voice and a rendered avatar as the pipeline grows.
+//!
+//! ```text
+//! browser ──HTTP/WebSocket──▶ http (auth, access table) ──▶ session actor (one per interview)
+//!                                                              │ CandidateInput
+//!                                                              ▼
+//!                                      pipeline::respond (engine state machine; follow-ups
+//!                                      from the LLM or the built-in code-aware interviewer)
+//!                                                              │ Reply
+//!                                                              ▼
+//!                                      db (turn + state persisted before anything is sent)
+//! ```
+//!
+//! | start here | owns |
+//! | --- | --- |
+//! | [`cli`], [`app`] | commands; `AppState`, building and running the server |
+//! | [`config`] | the one `Config`: defaults, TOML, env overrides, validation |
+//! | [`http`] | routes with their access policies, pages, JSON API, `ApiError` |
+//! | [`session`] | the per-interview actor and its registry |
+//! | [`pipeline`] | stage messages and stages (`respond` so far) |
+//! | [`code`] | tree-sitter analysis of submitted code |
+//! | [`auth`] | roles, argon2id, tokens, login rate limiting |
+//! | [`db`], [`content`] | entities and queries; question banks and prompts |
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod code;
+pub mod config;
+pub mod content;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod pipeline;
+pub mod session;
+pub mod telemetry;
