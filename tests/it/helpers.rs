@@ -1,0 +1,324 @@
+//! `spawn_app()` and the clients the tests use.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use interviewer::app::{App, AppState, Engines};
+use interviewer::auth::{Role, password};
+use interviewer::config::Config;
+use interviewer::db;
+use interviewer::pipeline::respond::llm::ChatModel;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub url: String,
+    pub state: AppState,
+    _stop: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A database URL for one test: a fresh PostgreSQL database when IT_DATABASE_URL is set
+/// (the README's test command runs the suite once that way), else a SQLite file.
+pub async fn database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("IT_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            use sea_orm::ConnectionTrait;
+            let admin = db::connect(&admin_url)
+                .await
+                .expect("IT_DATABASE_URL must point at a running PostgreSQL");
+            let name = format!("it_{}", &interviewer::auth::token::generate()[..16]);
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+    }
+}
+
+pub fn test_config(db_url: String) -> Config {
+    let mut c = Config::default();
+    c.server.port = 0;
+    c.server.host = "127.0.0.1".into();
+    c.database.url = db_url;
+    c.content.question_bank_dir = root().join("question-bank");
+    c.content.prompts_dir = root().join("prompts");
+    c
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}, None).await
+}
+
+pub async fn spawn_with(
+    tweak: impl FnOnce(&mut Config),
+    chat: Option<Arc<dyn ChatModel>>,
+) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(database_url(&dir).await);
+    tweak(&mut config);
+    config.validate().expect("test config is valid");
+    let app = App::build(config, Engines { chat })
+        .await
+        .expect("app builds");
+    let url = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        url,
+        state,
+        _stop: stop,
+        _dir: dir,
+    }
+}
+
+/// A client that carries one user's cookies explicitly (responses never change them), so a
+/// test can act as several people at once.
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Client {
+    pub fn anonymous(app: &impl Base) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            base: app.url().to_string(),
+            http,
+            cookie: None,
+            csrf: None,
+        }
+    }
+
+    pub async fn request(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(t) = &self.csrf {
+            req = req.header("x-csrf-token", t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Resp {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.request(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.request(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.request(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    /// Adopts the session cookies a response set (sign-in, invitation link).
+    pub fn adopt(&mut self, resp: &Resp) {
+        let mut jar = Vec::new();
+        for v in resp.headers.get_all("set-cookie") {
+            let kv = v.to_str().unwrap().split(';').next().unwrap().to_string();
+            if let Some(csrf) = kv.strip_prefix("iv_csrf=") {
+                self.csrf = Some(csrf.to_string());
+            }
+            jar.push(kv);
+        }
+        assert!(!jar.is_empty(), "no cookies set");
+        self.cookie = Some(jar.join("; "));
+    }
+
+    pub async fn login(app: &impl Base, email: &str) -> Self {
+        let mut c = Self::anonymous(app);
+        let r = c
+            .post(
+                "/api/auth/login",
+                json!({ "email": email, "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login {email}: {:?}", r.body);
+        c.adopt(&r);
+        c
+    }
+}
+
+pub async fn create_org(app: &TestApp, name: &str) -> i64 {
+    db::organizations::create(&app.state.db, name)
+        .await
+        .unwrap()
+        .id
+}
+
+pub async fn create_user(app: &TestApp, email: &str, role: Role, org: Option<i64>) -> i64 {
+    let hash = password::hash(PASSWORD).unwrap();
+    db::users::create(
+        &app.state.db,
+        db::users::NewUser {
+            organization_id: org,
+            email,
+            password_hash: Some(hash),
+            role,
+            display_name: email.split('@').next().unwrap(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+pub async fn bank_id(client: &Client, slug: &str) -> i64 {
+    let r = client.get("/api/banks").await;
+    r.body["banks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["slug"] == slug)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+pub async fn question_id(client: &Client, bank: i64, slug: &str) -> i64 {
+    let r = client.get(&format!("/api/banks/{bank}")).await;
+    r.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["slug"] == slug)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A role with one behavioral question (one follow-up) and one coding question (one
+/// follow-up), returning (job id, invitation link).
+pub async fn role_with_invite(recruiter: &Client, email: &str) -> (i64, String) {
+    let behavioral = bank_id(recruiter, "behavioral-core").await;
+    let coding = bank_id(recruiter, "coding-fundamentals").await;
+    let r = recruiter
+        .post(
+            "/api/jobs",
+            json!({ "title": "Backend Engineer", "bank_ids": [behavioral, coding] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let job = r.body["id"].as_i64().unwrap();
+    let q1 = question_id(recruiter, behavioral, "conflict-with-teammate").await;
+    let q2 = question_id(recruiter, coding, "two-sum").await;
+    let r = recruiter.put(&format!("/api/jobs/{job}/plan"), json!({ "items": [{ "question_id": q1, "max_follow_ups": 1 }, { "question_id": q2, "max_follow_ups": 1 }] })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = recruiter.put(&format!("/api/jobs/{job}/criteria"), json!({ "criteria": [{ "competency": "collaboration", "weight": 1.0 }, { "competency": "problem-solving", "weight": 2.0 }] })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = recruiter
+        .post(
+            &format!("/api/jobs/{job}/invitations"),
+            json!({ "email": email, "name": "Ada Lovelace" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    (job, r.body["link"].as_str().unwrap().to_string())
+}
+
+/// Opens an invitation link as a new browser would; returns the signed-in candidate and
+/// the interview id.
+pub async fn open_invite(app: &impl Base, link: &str) -> (Client, i64) {
+    let mut c = Client::anonymous(app);
+    let path = link.strip_prefix(app.url()).unwrap_or(link);
+    let r = c.get(path).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.body);
+    let location = r
+        .headers
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    c.adopt(&r);
+    let id = location.rsplit('/').next().unwrap().parse().unwrap();
+    (c, id)
+}
+
+pub async fn say(c: &Client, id: i64, msg: Value) -> Value {
+    let r = c.post(&format!("/api/interviews/{id}/messages"), msg).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    r.body
+}
+
+pub fn texts(turns: &Value) -> Vec<String> {
+    turns
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+impl TestApp {
+    /// A handle on a server running in another process (no in-process state).
+    pub fn external(url: &str) -> ExternalApp {
+        ExternalApp {
+            url: url.to_string(),
+        }
+    }
+}
+
+/// Only the URL of a server in another process.
+pub struct ExternalApp {
+    pub url: String,
+}
+
+/// Anything with a base URL the clients can talk to.
+pub trait Base {
+    fn url(&self) -> &str;
+}
+
+impl Base for TestApp {
+    fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Base for ExternalApp {
+    fn url(&self) -> &str {
+        &self.url
+    }
+}

@@ -1,0 +1,12 @@
+//! The integration test binary: the real server on port 0 with a temporary database
+//! (SQLite, or PostgreSQL when IT_DATABASE_URL points at a server), driven over HTTP and
+//! WebSocket like a browser would, plus a Chromium run and a process-kill test.
+
+mod access_matrix;
+mod banks;
+mod browser;
+mod fake_llm;
+mod helpers;
+mod interview_flow;
+mod llm_follow_ups;
+mod restart;
