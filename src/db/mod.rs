@@ -31,14 +31,13 @@ pub type DbResult<T> = Result<T, DbError>;
 
 /// Connects to SQLite (creating the file and its folder) or PostgreSQL.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_path(url) {
-        if let Some(dir) = std::path::Path::new(&path)
+    if let Some(path) = sqlite_path(url)
+        && let Some(dir) = std::path::Path::new(&path)
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
-        }
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut opts = ConnectOptions::new(url.to_string());
     opts.max_connections(if url.starts_with("sqlite:") { 4 } else { 16 })

@@ -407,11 +407,10 @@ async fn serve_socket(app: AppState, id: i64, mut socket: WebSocket) {
                             },
                             Err(e) => Err(ApiError::Unprocessable(format!("unreadable message: {e}"))),
                         };
-                        if let Err(e) = result {
-                            if socket.send(error_message(&e)).await.is_err() {
+                        if let Err(e) = result
+                            && socket.send(error_message(&e)).await.is_err() {
                                 return;
                             }
-                        }
                     }
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                     Some(Ok(_)) => {}

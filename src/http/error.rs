@@ -74,10 +74,10 @@ impl IntoResponse for ApiError {
             Json(json!({ "error": self.to_string(), "status": status.as_u16() })),
         )
             .into_response();
-        if let Self::TooManyRequests(secs) = self {
-            if let Ok(v) = secs.to_string().parse() {
-                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
+        if let Self::TooManyRequests(secs) = self
+            && let Ok(v) = secs.to_string().parse()
+        {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
         res
     }

@@ -360,12 +360,12 @@ pub async fn invite(
             "set an interview plan for this role before inviting".into(),
         ));
     }
-    if let Some(u) = users::by_email(&app.db, &email).await? {
-        if u.role != "candidate" {
-            return Err(ApiError::Conflict(
-                "that e-mail belongs to a staff account".into(),
-            ));
-        }
+    if let Some(u) = users::by_email(&app.db, &email).await?
+        && u.role != "candidate"
+    {
+        return Err(ApiError::Conflict(
+            "that e-mail belongs to a staff account".into(),
+        ));
     }
     let tok = token::generate();
     let expires_at = Utc::now() + chrono::Duration::hours(app.config.interview.invite_ttl_hours);

@@ -201,10 +201,10 @@ impl Loaded {
             Next::Say(replies) => turns.extend(self.persist_replies(&replies).await?),
             Next::FollowUp => turns.extend(self.finish_follow_up().await?),
         }
-        if self.state.is_closed() {
-            if let Some(inv) = self.interview.invitation_id {
-                db::invitations::spend(&self.ctx.db, inv).await?;
-            }
+        if self.state.is_closed()
+            && let Some(inv) = self.interview.invitation_id
+        {
+            db::invitations::spend(&self.ctx.db, inv).await?;
         }
         Ok(Outcome {
             turns,

@@ -79,7 +79,7 @@ impl Interviewer {
     pub async fn follow_up(&self, req: &FollowUpRequest) -> FollowUp {
         if let Some(chat) = &self.chat {
             let started = Instant::now();
-            match self.from_llm(chat.as_ref(), req).await {
+            match self.ask_llm(chat.as_ref(), req).await {
                 Ok(text) => {
                     tracing::info!(
                         model = chat.name(),
@@ -100,7 +100,7 @@ impl Interviewer {
         builtin::follow_up(req)
     }
 
-    async fn from_llm(
+    async fn ask_llm(
         &self,
         chat: &dyn ChatModel,
         req: &FollowUpRequest,
