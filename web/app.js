@@ -54,7 +54,7 @@ function appendTurn(container, t) {
   const who = t.speaker === "candidate" ? "Candidate" : "Interviewer";
   div.className = "turn " + (t.speaker === "candidate" ? "candidate" : "interviewer") + (t.kind === "code" ? " code" : "");
   div.dataset.kind = t.kind;
-  div.innerHTML = `<span class="who">${who} · ${esc(t.kind.replace("_", " "))}${t.source === "llm" ? " · LLM" : ""}</span>${esc(t.text)}`;
+  div.innerHTML = `<span class="who">${who} · ${esc(t.kind.replace(/_/g, " "))}${t.source === "llm" ? " · LLM" : ""}</span>${esc(t.text)}`;
   container.appendChild(div);
   container.scrollTop = container.scrollHeight;
 }

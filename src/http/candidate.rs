@@ -1,15 +1,12 @@
 //! The candidate's side: opening an invitation, practice interviews, and the text interview
-//! itself (HTTP messages, code submissions, and the WebSocket that streams turns).
+//! over HTTP (messages, code submissions, the transcript). The WebSocket is in `interview_ws`.
 
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tokio::sync::broadcast::error::RecvError;
 
 use super::access::start_session;
 use super::error::ApiError;
@@ -23,7 +20,7 @@ use crate::db::interviews::{self, MODE_HIRING, MODE_PRACTICE, NewInterview};
 use crate::db::{self, banks, invitations, jobs, users};
 use crate::pipeline::messages::CandidateInput;
 use crate::pipeline::respond::engine::{EngineState, PlanItem};
-use crate::session::{Event, StateView, TurnView};
+use crate::session::{StateView, TurnView};
 
 /// Opens (or resumes) the one interview an invitation grants, signs the candidate in for it,
 /// and sends them to the interview room.
@@ -172,7 +169,7 @@ fn plan_item(q: db::entities::question::Model, max_follow_ups: i32) -> Result<Pl
 }
 
 /// The interview belongs to this candidate, or it does not exist for them.
-async fn own_interview(
+pub(super) async fn own_interview(
     app: &AppState,
     viewer: &Viewer,
     id: i64,
@@ -282,7 +279,7 @@ pub async fn my_interviews(
 }
 
 /// Rejects oversized input with 413 before it reaches the session.
-fn check_size(app: &AppState, input: &CandidateInput) -> Result<(), ApiError> {
+pub(super) fn check_size(app: &AppState, input: &CandidateInput) -> Result<(), ApiError> {
     let limits = &app.config.interview;
     match input {
         CandidateInput::Code { code, .. } if code.len() > limits.max_code_bytes => {
@@ -345,91 +342,6 @@ pub async fn submit_code(
     check_size(&app, &input)?;
     let out = app.sessions.get(id).await?.input(input).await?;
     Ok(axum::Json(out))
-}
-
-pub async fn websocket(
-    State(app): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Result<Response, ApiError> {
-    own_interview(&app, &viewer, id).await?;
-    let ws = ws.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let limit = app.config.interview.max_code_bytes * 2 + 64 * 1024;
-    Ok(ws
-        .max_message_size(limit)
-        .on_upgrade(move |socket| serve_socket(app, id, socket)))
-}
-
-/// Sends the transcript, then every new turn and state; turns typed messages into inputs.
-async fn serve_socket(app: AppState, id: i64, mut socket: WebSocket) {
-    let handle = match app.sessions.get(id).await {
-        Ok(h) => h,
-        Err(e) => {
-            let _ = socket.send(error_message(&ApiError::from(e))).await;
-            return;
-        }
-    };
-    'subscribe: loop {
-        let mut sub = match handle.subscribe().await {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = socket.send(error_message(&ApiError::from(e))).await;
-                return;
-            }
-        };
-        let snapshot = json!({ "type": "snapshot", "turns": sub.turns, "state": sub.state });
-        if socket
-            .send(Message::Text(snapshot.to_string().into()))
-            .await
-            .is_err()
-        {
-            return;
-        }
-        loop {
-            tokio::select! {
-                event = sub.events.recv() => match event {
-                    Ok(e) => {
-                        if socket.send(event_message(&e)).await.is_err() {
-                            return;
-                        }
-                    }
-                    // Missed events: start over from a fresh snapshot.
-                    Err(RecvError::Lagged(_)) => continue 'subscribe,
-                    Err(RecvError::Closed) => return,
-                },
-                msg = socket.recv() => match msg {
-                    Some(Ok(Message::Text(text))) => {
-                        let result = match serde_json::from_str::<CandidateInput>(&text) {
-                            Ok(input) => match check_size(&app, &input) {
-                                Ok(()) => handle.input(input).await.map(|_| ()).map_err(ApiError::from),
-                                Err(e) => Err(e),
-                            },
-                            Err(e) => Err(ApiError::Unprocessable(format!("unreadable message: {e}"))),
-                        };
-                        if let Err(e) = result
-                            && socket.send(error_message(&e)).await.is_err() {
-                                return;
-                            }
-                    }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                    Some(Ok(_)) => {}
-                },
-            }
-        }
-    }
-}
-
-fn event_message(e: &Event) -> Message {
-    Message::Text(serde_json::to_string(e).unwrap_or_default().into())
-}
-
-fn error_message(e: &ApiError) -> Message {
-    Message::Text(
-        json!({ "type": "error", "status": e.status().as_u16(), "error": e.to_string() })
-            .to_string()
-            .into(),
-    )
 }
 
 /// The transcript: for its candidate, or for staff of its organization (never a practice

@@ -7,6 +7,7 @@ mod auth;
 mod candidate;
 pub mod error;
 pub mod extract;
+mod interview_ws;
 mod pages;
 mod recruiter;
 
@@ -109,7 +110,7 @@ fn table() -> Vec<Route> {
             M::GET,
             "/api/interviews/{id}/ws",
             Candidate,
-            get(candidate::websocket),
+            get(interview_ws::websocket),
         ),
         // The transcript: its candidate, or staff of its organization.
         r(
