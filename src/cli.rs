@@ -41,6 +41,13 @@ pub enum Command {
         #[command(subcommand)]
         command: BankCommand,
     },
+    /// Transcribe a WAV file (any bit depth, channel count or rate): words with times.
+    Transcribe {
+        file: PathBuf,
+        /// Print JSON instead of one word per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// User accounts.
     User {
         #[command(subcommand)]
@@ -95,6 +102,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bank { command } => bank(config, command).await,
+        Command::Transcribe { file, json } => transcribe(&config, &file, json),
         Command::User {
             command:
                 UserCommand::Create {
@@ -117,6 +125,22 @@ async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
     }
     if seed_demo {
         crate::demo::seed(app.state()).await?;
+    }
+    let models_dir = app
+        .state()
+        .config
+        .stt
+        .model
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    match crate::models::check(&models_dir) {
+        Ok(files) => {
+            for p in crate::models::problems(&files) {
+                println!("speech features unavailable until fixed: {p}");
+            }
+        }
+        Err(e) => println!("model files not checked: {e}"),
     }
     println!("interviewer listening on {url}");
     if !app.state().config.llm_enabled() {
@@ -254,5 +278,30 @@ async fn create_user(
     )
     .await?;
     println!("created {} {} (id {})", user.role, user.email, user.id);
+    Ok(())
+}
+
+fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    use crate::pipeline::transcribe::Whisper;
+    let pcm = crate::audio::wav::read_file(file)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let whisper = Whisper::load(&config.stt.model, config.stt.threads, &config.stt.language)?;
+    let transcript = whisper.session()?.transcribe(&pcm.samples)?;
+    if json {
+        let out = serde_json::json!({
+            "file": file.display().to_string(),
+            "duration_secs": pcm.duration_secs(),
+            "text": transcript.text(),
+            "words": transcript.words,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        for w in &transcript.words {
+            println!(
+                "{:>7.2} {:>7.2}  {:<20} p={:.2}",
+                w.start, w.end, w.text, w.prob
+            );
+        }
+    }
     Ok(())
 }

@@ -17,6 +17,7 @@ pub struct Config {
     pub llm: LlmConfig,
     pub interview: InterviewConfig,
     pub content: ContentConfig,
+    pub stt: SttConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -128,6 +129,26 @@ impl Default for ContentConfig {
     }
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SttConfig {
+    /// whisper.cpp model in ggml format (`scripts/fetch-models` places it).
+    pub model: PathBuf,
+    /// CPU threads per transcription.
+    pub threads: usize,
+    pub language: String,
+}
+
+impl Default for SttConfig {
+    fn default() -> Self {
+        Self {
+            model: "models/ggml-tiny.en.bin".into(),
+            threads: 2,
+            language: "en".into(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
@@ -218,6 +239,12 @@ impl Config {
             return bad(
                 "server.session_ttl_hours and interview.invite_ttl_hours must be positive".into(),
             );
+        }
+        if self.stt.threads == 0 || self.stt.threads > 64 {
+            return bad(format!(
+                "stt.threads {} is out of range; use 1..=64",
+                self.stt.threads
+            ));
         }
         if self.server.login_attempts_per_window == 0 {
             return bad("server.login_attempts_per_window must be at least 1".into());

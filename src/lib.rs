@@ -23,9 +23,12 @@
 //! | [`pipeline`] | stage messages and stages (`respond` so far) |
 //! | [`code`] | tree-sitter analysis of submitted code |
 //! | [`auth`] | roles, argon2id, tokens, login rate limiting |
+//! | [`audio`], [`pipeline::transcribe`] | WAV decoding and resampling; Whisper speech to text |
+//! | [`models`] | checking model files against models/manifest.toml |
 //! | [`db`], [`content`] | entities and queries; question banks and prompts |
 
 pub mod app;
+pub mod audio;
 pub mod auth;
 pub mod cli;
 pub mod code;
@@ -34,6 +37,7 @@ pub mod content;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod models;
 pub mod pipeline;
 pub mod session;
 pub mod telemetry;

@@ -91,3 +91,29 @@ pub struct Reply {
     pub question_id: Option<i64>,
     pub source: ReplySource,
 }
+
+/// One transcribed word, times in seconds from the start of its utterance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    pub text: String,
+    pub start: f64,
+    pub end: f64,
+    /// The model's confidence in the word, 0 to 1.
+    pub prob: f32,
+}
+
+/// What the candidate said in one utterance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    pub words: Vec<Word>,
+}
+
+impl Transcript {
+    pub fn text(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}

@@ -1,5 +1,6 @@
 //! The interview pipeline, one folder per stage, joined only by the typed messages in
-//! `messages`. Text mode uses `respond` alone; the voice stages join it later.
+//! `messages`. Text mode uses `respond`; `transcribe` turns recorded speech into words.
 
 pub mod messages;
 pub mod respond;
+pub mod transcribe;

@@ -10,3 +10,4 @@ mod helpers;
 mod interview_flow;
 mod llm_follow_ups;
 mod restart;
+mod speech;

@@ -1,0 +1,120 @@
+//! The whisper.cpp engine: model loading, decoding parameters, and token extraction.
+
+use std::path::{Path, PathBuf};
+
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+};
+
+use super::words::{Token, words_from_tokens};
+use crate::pipeline::messages::Transcript;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SttError {
+    #[error("missing Whisper model {0}; run scripts/fetch-models (see models/README.md)")]
+    MissingModel(PathBuf),
+    #[error("cannot load Whisper model {path}: {message}")]
+    Load { path: PathBuf, message: String },
+    #[error("whisper failed: {0}")]
+    Decode(String),
+}
+
+/// Below this, whisper.cpp refuses the input; shorter clips are padded with silence.
+const MIN_SAMPLES: usize = 16_000 + 1_600;
+
+pub struct Whisper {
+    ctx: WhisperContext,
+    threads: i32,
+    language: String,
+}
+
+impl Whisper {
+    pub fn load(path: &Path, threads: usize, language: &str) -> Result<Self, SttError> {
+        if !path.is_file() {
+            return Err(SttError::MissingModel(path.to_path_buf()));
+        }
+        whisper_rs::install_logging_hooks();
+        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
+            .map_err(|e| SttError::Load {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            ctx,
+            threads: i32::try_from(threads.max(1)).unwrap_or(1),
+            language: language.to_string(),
+        })
+    }
+
+    /// Decoder state for one interview; many sessions share one loaded model.
+    pub fn session(&self) -> Result<WhisperSession<'_>, SttError> {
+        let state = self
+            .ctx
+            .create_state()
+            .map_err(|e| SttError::Decode(e.to_string()))?;
+        Ok(WhisperSession {
+            whisper: self,
+            state,
+        })
+    }
+}
+
+pub struct WhisperSession<'w> {
+    whisper: &'w Whisper,
+    state: WhisperState,
+}
+
+impl WhisperSession<'_> {
+    /// Transcribes one utterance (16 kHz mono). Each call starts fresh: no text from earlier
+    /// turns is fed back, so an old answer cannot be repeated into a new one.
+    pub fn transcribe(&mut self, samples: &[f32]) -> Result<Transcript, SttError> {
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(self.whisper.threads);
+        params.set_language(Some(&self.whisper.language));
+        params.set_no_context(true);
+        params.set_token_timestamps(true);
+        params.set_suppress_blank(true);
+        params.set_suppress_nst(true);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_special(false);
+        params.set_print_timestamps(false);
+        let padded;
+        let input = if samples.len() < MIN_SAMPLES {
+            padded = [samples, &vec![0.0; MIN_SAMPLES - samples.len()]].concat();
+            &padded[..]
+        } else {
+            samples
+        };
+        self.state
+            .full(params, input)
+            .map_err(|e| SttError::Decode(e.to_string()))?;
+        let eot = self.whisper.ctx.token_eot();
+        let mut tokens = Vec::new();
+        for segment in self.state.as_iter() {
+            for i in 0..segment.n_tokens() {
+                let Some(tok) = segment.get_token(i) else {
+                    continue;
+                };
+                if tok.token_id() >= eot {
+                    continue; // timestamps and other special tokens
+                }
+                let data = tok.token_data();
+                let text = tok
+                    .to_str_lossy()
+                    .map_err(|e| SttError::Decode(e.to_string()))?
+                    .into_owned();
+                tokens.push(Token {
+                    text,
+                    start_cs: data.t0,
+                    end_cs: data.t1,
+                    prob: data.p,
+                });
+            }
+        }
+        let duration = samples.len() as f64 / 16_000.0;
+        Ok(Transcript {
+            words: words_from_tokens(&tokens, duration),
+        })
+    }
+}

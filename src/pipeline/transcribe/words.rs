@@ -1,0 +1,90 @@
+//! Turning whisper tokens into words: a token that starts with a space starts a word;
+//! punctuation and word pieces join the word before them.
+
+use crate::pipeline::messages::Word;
+
+/// One decoded token with its times in centiseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub text: String,
+    pub start_cs: i64,
+    pub end_cs: i64,
+    pub prob: f32,
+}
+
+/// Words with times in seconds, clamped to the utterance; a word's probability is the lowest
+/// of its tokens, so one doubtful piece marks the whole word as doubtful.
+pub fn words_from_tokens(tokens: &[Token], duration_secs: f64) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::new();
+    for t in tokens {
+        let text = t.text.as_str();
+        let bare = text.trim();
+        // Empty pieces and bracketed annotations ("[BLANK_AUDIO]") are not words.
+        if bare.is_empty() || (bare.starts_with('[') && bare.ends_with(']')) {
+            continue;
+        }
+        let start = (t.start_cs as f64 / 100.0).clamp(0.0, duration_secs);
+        let end = (t.end_cs as f64 / 100.0).clamp(start, duration_secs);
+        let joins = !text.starts_with(' ') || text.trim().chars().all(|c| c.is_ascii_punctuation());
+        match words.last_mut() {
+            Some(w) if joins => {
+                w.text.push_str(text.trim_end());
+                w.end = w.end.max(end);
+                w.prob = w.prob.min(t.prob);
+            }
+            _ => words.push(Word {
+                text: text.trim().to_string(),
+                start,
+                end,
+                prob: t.prob,
+            }),
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(text: &str, s: i64, e: i64, p: f32) -> Token {
+        Token {
+            text: text.into(),
+            start_cs: s,
+            end_cs: e,
+            prob: p,
+        }
+    }
+
+    #[test]
+    fn pieces_and_punctuation_join_their_word() {
+        let words = words_from_tokens(
+            &[
+                tok(" And", 0, 30, 0.9),
+                tok(" so", 30, 60, 0.8),
+                tok(" fell", 60, 80, 0.7),
+                tok("ow", 80, 100, 0.95),
+                tok(",", 100, 100, 0.99),
+                tok(" Americans", 110, 200, 0.6),
+            ],
+            11.0,
+        );
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["And", "so", "fellow,", "Americans"]);
+        assert_eq!((words[2].start, words[2].end), (0.6, 1.0));
+        assert_eq!(words[2].prob, 0.7);
+    }
+
+    #[test]
+    fn times_stay_inside_the_utterance() {
+        let words = words_from_tokens(
+            &[
+                tok(" late", 900, 1200, 0.5),
+                tok(" [BLANK_AUDIO]", 0, 10, 0.1),
+            ],
+            10.0,
+        );
+        assert_eq!(words.len(), 1);
+        assert_eq!((words[0].start, words[0].end), (9.0, 10.0));
+    }
+}
