@@ -283,25 +283,71 @@ async fn create_user(
 
 fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Result<()> {
     use crate::pipeline::transcribe::Whisper;
+    use crate::scoring::{fluency, prosody};
     let pcm = crate::audio::wav::read_file(file)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let whisper = Whisper::load(&config.stt.model, config.stt.threads, &config.stt.language)?;
     let transcript = whisper.session()?.transcribe(&pcm.samples)?;
+    let settings = fluency::Settings {
+        min_pause_secs: config.scoring.min_pause_ms as f64 / 1000.0,
+    };
+    let fluency = fluency::measure(&transcript, settings);
+    let prosody = prosody::measure(&pcm.samples);
     if json {
         let out = serde_json::json!({
             "file": file.display().to_string(),
             "duration_secs": pcm.duration_secs(),
             "text": transcript.text(),
             "words": transcript.words,
+            "fluency": fluency,
+            "prosody": prosody,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        for w in &transcript.words {
-            println!(
-                "{:>7.2} {:>7.2}  {:<20} p={:.2}",
-                w.start, w.end, w.text, w.prob
-            );
-        }
+        return Ok(());
+    }
+    for w in &transcript.words {
+        println!(
+            "{:>7.2} {:>7.2}  {:<20} p={:.2}",
+            w.start, w.end, w.text, w.prob
+        );
+    }
+    let p = &fluency.silent_pauses;
+    println!(
+        "\n{} words, {} syllables over {:.1} s of speaking\nspeech rate {:.0} words/min, {:.0} syllables/min; articulation rate {:.0} syllables/min over {:.1} s of phonation\nphonation-time ratio {:.2}; mean length of run {:.1} syllables\nsilent pauses (>= {} ms): {} ({:.1}/min; {} between clauses, {} within), mean {}, longest {}\nfilled pauses {}, repetitions {}, self-corrections {}",
+        fluency.words,
+        fluency.syllables,
+        fluency.speaking_secs,
+        fluency.words_per_minute.value,
+        fluency.syllables_per_minute.value,
+        fluency.articulation_rate.value,
+        fluency.articulation_rate.secs,
+        fluency.phonation_time_ratio.value,
+        fluency.mean_length_of_run.value,
+        config.scoring.min_pause_ms,
+        p.count,
+        p.per_minute.value,
+        p.between_clauses,
+        p.within_clauses,
+        p.mean_secs
+            .map(|s| format!("{s:.2} s"))
+            .unwrap_or_else(|| "-".into()),
+        p.longest_secs
+            .map(|s| format!("{s:.2} s"))
+            .unwrap_or_else(|| "-".into()),
+        fluency.filled_pauses.count,
+        fluency.repetitions,
+        fluency.self_corrections,
+    );
+    match (
+        prosody.f0_mean_hz,
+        prosody.f0_sd_semitones,
+        prosody.intensity_sd_db,
+    ) {
+        (Some(f0), Some(sd), Some(isd)) => println!(
+            "F0 mean {f0:.0} Hz, sd {sd:.1} semitones; intensity sd {isd:.1} dB ({} of {} frames voiced)",
+            prosody.voiced_frames, prosody.frames
+        ),
+        _ => println!("too little voiced speech for pitch figures"),
     }
     Ok(())
 }

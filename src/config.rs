@@ -18,6 +18,7 @@ pub struct Config {
     pub interview: InterviewConfig,
     pub content: ContentConfig,
     pub stt: SttConfig,
+    pub scoring: ScoringConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -149,6 +150,19 @@ impl Default for SttConfig {
     }
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoringConfig {
+    /// A silence between words at least this long is a pause in the fluency figures.
+    pub min_pause_ms: u64,
+}
+
+impl Default for ScoringConfig {
+    fn default() -> Self {
+        Self { min_pause_ms: 250 }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
@@ -244,6 +258,12 @@ impl Config {
             return bad(format!(
                 "stt.threads {} is out of range; use 1..=64",
                 self.stt.threads
+            ));
+        }
+        if !(50..=5000).contains(&self.scoring.min_pause_ms) {
+            return bad(format!(
+                "scoring.min_pause_ms {} is out of range; use 50..=5000 (default 250)",
+                self.scoring.min_pause_ms
             ));
         }
         if self.server.login_attempts_per_window == 0 {

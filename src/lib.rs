@@ -24,6 +24,7 @@
 //! | [`code`] | tree-sitter analysis of submitted code |
 //! | [`auth`] | roles, argon2id, tokens, login rate limiting |
 //! | [`audio`], [`pipeline::transcribe`] | WAV decoding and resampling; Whisper speech to text |
+//! | [`scoring`] | fluency and prosody measured from speech |
 //! | [`models`] | checking model files against models/manifest.toml |
 //! | [`db`], [`content`] | entities and queries; question banks and prompts |
 
@@ -39,5 +40,6 @@ pub mod demo;
 pub mod http;
 pub mod models;
 pub mod pipeline;
+pub mod scoring;
 pub mod session;
 pub mod telemetry;

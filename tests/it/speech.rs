@@ -64,3 +64,39 @@ fn a_missing_model_says_how_to_get_it() {
         .to_string();
     assert!(err.contains("scripts/fetch-models"), "{err}");
 }
+
+#[test]
+fn the_transcribe_command_prints_words_and_fluency_as_json() {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"));
+    cmd.args(["transcribe", "tests/fixtures/audio/jfk.wav", "--json"])
+        .current_dir(root());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("INTERVIEWER__") {
+            cmd.env_remove(k);
+        }
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["words"].as_array().unwrap().len() >= 20);
+    let wpm = v["fluency"]["words_per_minute"]["value"].as_f64().unwrap();
+    assert!((90.0..200.0).contains(&wpm), "{wpm}");
+    // The speaker pauses for effect between phrases.
+    assert!(v["fluency"]["silent_pauses"]["count"].as_u64().unwrap() >= 2);
+    assert!(v["prosody"]["f0_mean_hz"].as_f64().is_some());
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"))
+        .args(["transcribe", "Cargo.toml"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("not a readable WAV"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
