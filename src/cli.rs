@@ -282,12 +282,21 @@ async fn create_user(
 }
 
 fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Result<()> {
-    use crate::pipeline::transcribe::Whisper;
+    use crate::pipeline::listen::{Settings, Silero, speech_segments};
+    use crate::pipeline::transcribe::{Whisper, transcribe_segments};
     use crate::scoring::{fluency, prosody};
     let pcm = crate::audio::wav::read_file(file)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let mut vad = Silero::load(&config.stt.vad_model, &config.stt.onnxruntime)?;
+    let vad_settings = Settings {
+        threshold: config.stt.vad_threshold,
+        min_silence_ms: config.stt.vad_min_silence_ms,
+        ..Settings::default()
+    };
+    let probs = vad.probabilities(&pcm.samples)?;
+    let segments = speech_segments(&probs, pcm.samples.len(), vad_settings);
     let whisper = Whisper::load(&config.stt.model, config.stt.threads, &config.stt.language)?;
-    let transcript = whisper.session()?.transcribe(&pcm.samples)?;
+    let transcript = transcribe_segments(&mut whisper.session()?, &pcm.samples, &segments)?;
     let settings = fluency::Settings {
         min_pause_secs: config.scoring.min_pause_ms as f64 / 1000.0,
     };
@@ -297,6 +306,7 @@ fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Re
         let out = serde_json::json!({
             "file": file.display().to_string(),
             "duration_secs": pcm.duration_secs(),
+            "speech_segments": segments.iter().map(|r| [r.start as f64 / 16_000.0, r.end as f64 / 16_000.0]).collect::<Vec<_>>(),
             "text": transcript.text(),
             "words": transcript.words,
             "fluency": fluency,

@@ -135,6 +135,13 @@ impl Default for ContentConfig {
 pub struct SttConfig {
     /// whisper.cpp model in ggml format (`scripts/fetch-models` places it).
     pub model: PathBuf,
+    /// Silero VAD model and the ONNX Runtime library that runs it.
+    pub vad_model: PathBuf,
+    pub onnxruntime: PathBuf,
+    /// Speech probability at which a VAD segment starts (it ends 0.15 below).
+    pub vad_threshold: f32,
+    /// Silence that ends a speech segment.
+    pub vad_min_silence_ms: u32,
     /// CPU threads per transcription.
     pub threads: usize,
     pub language: String,
@@ -144,6 +151,10 @@ impl Default for SttConfig {
     fn default() -> Self {
         Self {
             model: "models/ggml-tiny.en.bin".into(),
+            vad_model: "models/silero_vad.onnx".into(),
+            onnxruntime: "models/libonnxruntime.so.1.31.1".into(),
+            vad_threshold: 0.5,
+            vad_min_silence_ms: 300,
             threads: 2,
             language: "en".into(),
         }
@@ -258,6 +269,12 @@ impl Config {
             return bad(format!(
                 "stt.threads {} is out of range; use 1..=64",
                 self.stt.threads
+            ));
+        }
+        if !(0.2..=0.95).contains(&self.stt.vad_threshold) {
+            return bad(format!(
+                "stt.vad_threshold {} is out of range; use 0.2..=0.95 (default 0.5)",
+                self.stt.vad_threshold
             ));
         }
         if !(50..=5000).contains(&self.scoring.min_pause_ms) {

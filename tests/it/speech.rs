@@ -100,3 +100,54 @@ fn the_transcribe_command_prints_words_and_fluency_as_json() {
         String::from_utf8_lossy(&bad.stderr)
     );
 }
+
+fn vad() -> interviewer::pipeline::listen::Silero {
+    interviewer::pipeline::listen::Silero::load(
+        &root().join("models/silero_vad.onnx"),
+        &root().join("models/libonnxruntime.so.1.31.1"),
+    )
+    .expect("VAD loads (run scripts/fetch-models)")
+}
+
+#[test]
+fn silence_and_faint_noise_produce_no_words() {
+    use interviewer::pipeline::listen::{Settings, speech_segments};
+    use interviewer::pipeline::transcribe::transcribe_segments;
+    // Two minutes of room noise around -60 dBFS: nothing was said, so nothing is transcribed.
+    let mut seed = 7u32;
+    let noise: Vec<f32> = (0..120 * 16_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            ((seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5) * 0.002
+        })
+        .collect();
+    let mut vad = vad();
+    let segments = speech_segments(
+        &vad.probabilities(&noise).unwrap(),
+        noise.len(),
+        Settings::default(),
+    );
+    assert!(segments.is_empty(), "{segments:?}");
+    let whisper = whisper();
+    let t = transcribe_segments(&mut whisper.session().unwrap(), &noise, &segments).unwrap();
+    assert!(t.words.is_empty());
+}
+
+#[test]
+fn the_vad_finds_the_phrases_of_real_speech() {
+    use interviewer::pipeline::listen::{Settings, speech_segments};
+    let pcm = wav::read_file(&root().join("tests/fixtures/audio/jfk.wav")).unwrap();
+    let mut vad = vad();
+    let segments = speech_segments(
+        &vad.probabilities(&pcm.samples).unwrap(),
+        pcm.samples.len(),
+        Settings::default(),
+    );
+    // Four phrases separated by the speaker's pauses.
+    assert!((3..=6).contains(&segments.len()), "{segments:?}");
+    let speech: usize = segments.iter().map(|r| r.len()).sum();
+    assert!(
+        speech > pcm.samples.len() / 2 && speech < pcm.samples.len(),
+        "{speech}"
+    );
+}

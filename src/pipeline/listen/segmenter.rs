@@ -1,0 +1,151 @@
+//! Speech segments from VAD probabilities, with hysteresis: speech starts at `threshold` and
+//! ends only after `min_silence_ms` below `threshold - 0.15`, so a short dip inside a word or
+//! a breath does not split an answer. Pure and streaming: one frame in, events out.
+
+use std::ops::Range;
+
+use super::silero::FRAME_SAMPLES;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    pub threshold: f32,
+    pub min_silence_ms: u32,
+    pub min_speech_ms: u32,
+    /// Audio kept on each side of a segment so word onsets and tails are not clipped.
+    pub pad_ms: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            threshold: 0.5,
+            min_silence_ms: 300,
+            min_speech_ms: 250,
+            pad_ms: 100,
+        }
+    }
+}
+
+const FRAME_MS: u32 = (FRAME_SAMPLES as u32 * 1000) / 16_000;
+
+/// Streaming segmenter: feed probabilities frame by frame; it returns each finished segment
+/// (in samples, padding included) as soon as enough silence follows it.
+#[derive(Debug, Clone)]
+pub struct Segmenter {
+    s: Settings,
+    frame: usize,
+    start: Option<usize>,
+    last_speech: usize,
+}
+
+impl Segmenter {
+    pub fn new(s: Settings) -> Self {
+        Self {
+            s,
+            frame: 0,
+            start: None,
+            last_speech: 0,
+        }
+    }
+
+    pub fn push(&mut self, p: f32) -> Option<Range<usize>> {
+        let i = self.frame;
+        self.frame += 1;
+        match self.start {
+            None if p >= self.s.threshold => {
+                self.start = Some(i);
+                self.last_speech = i;
+                None
+            }
+            None => None,
+            Some(_) if p >= self.s.threshold - 0.15 => {
+                self.last_speech = i;
+                None
+            }
+            Some(_) if (i - self.last_speech) as u32 * FRAME_MS >= self.s.min_silence_ms => {
+                self.close()
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Ends the stream, closing an open segment.
+    pub fn finish(&mut self) -> Option<Range<usize>> {
+        self.close()
+    }
+
+    fn close(&mut self) -> Option<Range<usize>> {
+        let start = self.start.take()?;
+        let frames = self.last_speech + 1 - start;
+        if (frames as u32) * FRAME_MS < self.s.min_speech_ms {
+            return None;
+        }
+        let pad = (self.s.pad_ms as usize * 16_000) / 1000;
+        let begin = (start * FRAME_SAMPLES).saturating_sub(pad);
+        let end = (self.last_speech + 1) * FRAME_SAMPLES + pad;
+        Some(begin..end)
+    }
+}
+
+/// All speech segments of a recording, clamped to its length and merged where padding
+/// makes them overlap.
+pub fn speech_segments(probs: &[f32], total_samples: usize, s: Settings) -> Vec<Range<usize>> {
+    let mut seg = Segmenter::new(s);
+    let mut out: Vec<Range<usize>> = probs.iter().filter_map(|&p| seg.push(p)).collect();
+    out.extend(seg.finish());
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in out {
+        let r = r.start.min(total_samples)..r.end.min(total_samples);
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ if r.is_empty() => {}
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(ms: u32) -> usize {
+        (ms / FRAME_MS) as usize
+    }
+
+    #[test]
+    fn a_short_dip_does_not_split_speech() {
+        let mut p = vec![0.9; frames(1000)];
+        p.extend(vec![0.1; frames(200)]); // a breath
+        p.extend(vec![0.9; frames(1000)]);
+        p.extend(vec![0.0; frames(1000)]);
+        let segs = speech_segments(&p, p.len() * FRAME_SAMPLES, Settings::default());
+        assert_eq!(segs.len(), 1, "{segs:?}");
+    }
+
+    #[test]
+    fn a_long_silence_splits_and_clicks_are_dropped() {
+        let mut p = vec![0.0; frames(500)];
+        p.extend(vec![0.9; frames(800)]);
+        p.extend(vec![0.0; frames(1000)]);
+        p.extend(vec![0.9; 2]); // a 64 ms click
+        p.extend(vec![0.0; frames(1000)]);
+        p.extend(vec![0.9; frames(600)]);
+        let total = p.len() * FRAME_SAMPLES;
+        let segs = speech_segments(&p, total, Settings::default());
+        assert_eq!(segs.len(), 2, "{segs:?}");
+        let first = &segs[0];
+        let pad = 1600;
+        assert_eq!(first.start, frames(500) * FRAME_SAMPLES - pad);
+        assert_eq!(
+            segs[1].end, total,
+            "an open segment is closed at the end and clamped"
+        );
+    }
+
+    #[test]
+    fn silence_has_no_segments() {
+        assert!(speech_segments(&vec![0.01; 1000], 512_000, Settings::default()).is_empty());
+        assert!(speech_segments(&[], 0, Settings::default()).is_empty());
+    }
+}
