@@ -10,7 +10,7 @@ pub mod words;
 use std::ops::Range;
 
 use crate::pipeline::messages::Transcript;
-pub use whisper::{SttError, Whisper, WhisperSession};
+pub use whisper::{AudioContext, SttError, Whisper, WhisperSession};
 
 /// Longest stretch handed to Whisper at once (its window is 30 s).
 const MAX_CHUNK_SAMPLES: usize = 28 * 16_000;

@@ -59,6 +59,21 @@ impl Whisper {
     }
 }
 
+/// How much of Whisper's 30 s encoder window to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudioContext {
+    /// The whole window, as the model was trained (most accurate, slowest for short clips).
+    Full,
+    /// Only the frames the clip fills (50 per second, plus a margin): far faster on short
+    /// utterances, at some risk to accuracy with the smallest models.
+    SizedToClip,
+}
+
+/// Encoder positions per second of audio.
+const CTX_PER_SEC: f64 = 50.0;
+const CTX_MARGIN: i32 = 32;
+const CTX_FULL: i32 = 1500;
+
 pub struct WhisperSession<'w> {
     whisper: &'w Whisper,
     state: WhisperState,
@@ -68,6 +83,10 @@ impl WhisperSession<'_> {
     /// Transcribes one utterance (16 kHz mono). Each call starts fresh: no text from earlier
     /// turns is fed back, so an old answer cannot be repeated into a new one.
     pub fn transcribe(&mut self, samples: &[f32]) -> Result<Transcript, SttError> {
+        self.transcribe_with(samples, AudioContext::Full)
+    }
+
+    pub fn transcribe_with(&mut self, samples: &[f32], context: AudioContext) -> Result<Transcript, SttError> {
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(self.whisper.threads);
         params.set_language(Some(&self.whisper.language));
@@ -79,6 +98,10 @@ impl WhisperSession<'_> {
         params.set_print_realtime(false);
         params.set_print_special(false);
         params.set_print_timestamps(false);
+        if context == AudioContext::SizedToClip {
+            let secs = samples.len().max(MIN_SAMPLES) as f64 / 16_000.0;
+            params.set_audio_ctx(((secs * CTX_PER_SEC).ceil() as i32 + CTX_MARGIN).min(CTX_FULL));
+        }
         let padded;
         let input = if samples.len() < MIN_SAMPLES {
             padded = [samples, &vec![0.0; MIN_SAMPLES - samples.len()]].concat();
