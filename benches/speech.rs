@@ -17,7 +17,11 @@ fn main() -> anyhow::Result<()> {
     let pcm = wav::read_file(&root.join("tests/fixtures/audio/jfk.wav"))?;
     let whisper = Whisper::load(&root.join("models/ggml-tiny.en.bin"), 2, "en")?;
     let mut session = whisper.session()?;
-    for ctx in [AudioContext::Full, AudioContext::SizedToClip] {
+    for ctx in [
+        AudioContext::Full,
+        AudioContext::SizedToClip,
+        AudioContext::Auto,
+    ] {
         for secs in [2usize, 5, 8] {
             // Phrases of the fixture, starting at its first word.
             let clip = &pcm.samples[4_000..4_000 + secs * 16_000];
@@ -39,7 +43,10 @@ fn main() -> anyhow::Result<()> {
             );
         }
     }
-    let mut vad = Silero::load(&root.join("models/silero_vad.onnx"), &root.join("models/libonnxruntime.so.1.31.1"))?;
+    let mut vad = Silero::load(
+        &root.join("models/silero_vad.onnx"),
+        &root.join("models/libonnxruntime.so.1.31.1"),
+    )?;
     let frames: Vec<&[f32]> = pcm.samples.chunks_exact(FRAME_SAMPLES).collect();
     let t = Instant::now();
     let mut n = 0;

@@ -296,7 +296,12 @@ fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Re
     let probs = vad.probabilities(&pcm.samples)?;
     let segments = speech_segments(&probs, pcm.samples.len(), vad_settings);
     let whisper = Whisper::load(&config.stt.model, config.stt.threads, &config.stt.language)?;
-    let transcript = transcribe_segments(&mut whisper.session()?, &pcm.samples, &segments)?;
+    let transcript = transcribe_segments(
+        &mut whisper.session()?,
+        &pcm.samples,
+        &segments,
+        config.stt.audio_context,
+    )?;
     let settings = fluency::Settings {
         min_pause_secs: config.scoring.min_pause_ms as f64 / 1000.0,
     };

@@ -142,6 +142,9 @@ pub struct SttConfig {
     pub vad_threshold: f32,
     /// Silence that ends a speech segment.
     pub vad_min_silence_ms: u32,
+    /// `auto`: an encoder window sized to the utterance, retried at full size if the decoder
+    /// loops (fast); `full`: always the 30 s window (slow on short answers).
+    pub audio_context: crate::pipeline::transcribe::AudioContext,
     /// CPU threads per transcription.
     pub threads: usize,
     pub language: String,
@@ -155,6 +158,7 @@ impl Default for SttConfig {
             onnxruntime: "models/libonnxruntime.so.1.31.1".into(),
             vad_threshold: 0.5,
             vad_min_silence_ms: 300,
+            audio_context: crate::pipeline::transcribe::AudioContext::Auto,
             threads: 2,
             language: "en".into(),
         }

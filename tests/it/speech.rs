@@ -129,7 +129,13 @@ fn silence_and_faint_noise_produce_no_words() {
     );
     assert!(segments.is_empty(), "{segments:?}");
     let whisper = whisper();
-    let t = transcribe_segments(&mut whisper.session().unwrap(), &noise, &segments).unwrap();
+    let t = transcribe_segments(
+        &mut whisper.session().unwrap(),
+        &noise,
+        &segments,
+        interviewer::pipeline::transcribe::AudioContext::Auto,
+    )
+    .unwrap();
     assert!(t.words.is_empty());
 }
 

@@ -23,11 +23,12 @@ pub fn transcribe_segments(
     session: &mut WhisperSession,
     samples: &[f32],
     segments: &[Range<usize>],
+    context: AudioContext,
 ) -> Result<Transcript, SttError> {
     let mut words = Vec::new();
     for chunk in chunks(segments, samples.len()) {
         let offset = chunk.start as f64 / 16_000.0;
-        let t = session.transcribe(&samples[chunk])?;
+        let t = session.transcribe_with(&samples[chunk], context)?;
         words.extend(t.words.into_iter().map(|mut w| {
             w.start += offset;
             w.end += offset;

@@ -60,19 +60,24 @@ impl Whisper {
 }
 
 /// How much of Whisper's 30 s encoder window to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AudioContext {
     /// The whole window, as the model was trained (most accurate, slowest for short clips).
     Full,
     /// Only the frames the clip fills (50 per second, plus a margin): far faster on short
     /// utterances, at some risk to accuracy with the smallest models.
     SizedToClip,
+    /// Sized to the clip, and again at the full window when the fast pass comes back with the
+    /// decoder looping (a phrase repeated back to back).
+    Auto,
 }
 
 /// Encoder positions per second of audio.
 const CTX_PER_SEC: f64 = 50.0;
 const CTX_MARGIN: i32 = 32;
 const CTX_FULL: i32 = 1500;
+const MAX_TOKENS_PER_SEC: f64 = 6.0;
 
 pub struct WhisperSession<'w> {
     whisper: &'w Whisper,
@@ -86,7 +91,23 @@ impl WhisperSession<'_> {
         self.transcribe_with(samples, AudioContext::Full)
     }
 
-    pub fn transcribe_with(&mut self, samples: &[f32], context: AudioContext) -> Result<Transcript, SttError> {
+    pub fn transcribe_with(
+        &mut self,
+        samples: &[f32],
+        context: AudioContext,
+    ) -> Result<Transcript, SttError> {
+        if context == AudioContext::Auto {
+            let fast = self.decode(samples, true)?;
+            if !super::words::repeats_itself(&fast.words) {
+                return Ok(fast);
+            }
+            tracing::debug!("fast transcription looped; decoding again with the full window");
+            return self.decode(samples, false);
+        }
+        self.decode(samples, context == AudioContext::SizedToClip)
+    }
+
+    fn decode(&mut self, samples: &[f32], sized: bool) -> Result<Transcript, SttError> {
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(self.whisper.threads);
         params.set_language(Some(&self.whisper.language));
@@ -98,9 +119,13 @@ impl WhisperSession<'_> {
         params.set_print_realtime(false);
         params.set_print_special(false);
         params.set_print_timestamps(false);
-        if context == AudioContext::SizedToClip {
+        if sized {
             let secs = samples.len().max(MIN_SAMPLES) as f64 / 16_000.0;
             params.set_audio_ctx(((secs * CTX_PER_SEC).ceil() as i32 + CTX_MARGIN).min(CTX_FULL));
+            // A short context can send the decoder into a loop; nobody says more than about
+            // six tokens a second, so cap the output there.
+            params.set_max_tokens((secs * MAX_TOKENS_PER_SEC).ceil() as i32 + 8);
+            params.set_single_segment(true);
         }
         let padded;
         let input = if samples.len() < MIN_SAMPLES {

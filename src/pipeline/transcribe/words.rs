@@ -43,6 +43,23 @@ pub fn words_from_tokens(tokens: &[Token], duration_secs: f64) -> Vec<Word> {
     words
 }
 
+/// Whether a phrase of three or more words comes twice in a row ("ask not what your country
+/// ask not what your country"): the mark of a decoder stuck in a loop. People do repeat
+/// single words and short pairs, so those do not count.
+pub fn repeats_itself(words: &[Word]) -> bool {
+    let w: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.text
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect()
+        })
+        .collect();
+    (3..=w.len() / 2).any(|n| (0..=w.len() - 2 * n).any(|i| w[i..i + n] == w[i + n..i + 2 * n]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +90,31 @@ mod tests {
         assert_eq!(texts, ["And", "so", "fellow,", "Americans"]);
         assert_eq!((words[2].start, words[2].end), (0.6, 1.0));
         assert_eq!(words[2].prob, 0.7);
+    }
+
+    fn words(text: &str) -> Vec<Word> {
+        text.split(' ')
+            .map(|t| Word {
+                text: t.into(),
+                start: 0.0,
+                end: 0.0,
+                prob: 1.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn loops_are_recognized_but_ordinary_repeats_are_not() {
+        assert!(repeats_itself(&words(
+            "and so my fellow Americans, And so, my fellow Americans"
+        )));
+        assert!(!repeats_itself(&words(
+            "I I think the the answer is is fine"
+        )));
+        assert!(!repeats_itself(&words(
+            "ask not what your country can do for you ask what you can do"
+        )));
+        assert!(!repeats_itself(&[]));
     }
 
     #[test]
