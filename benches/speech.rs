@@ -43,6 +43,7 @@ fn main() -> anyhow::Result<()> {
             );
         }
     }
+    word_error_rate(&root, &whisper)?;
     let mut vad = Silero::load(
         &root.join("models/silero_vad.onnx"),
         &root.join("models/libonnxruntime.so.1.31.1"),
@@ -63,6 +64,58 @@ fn main() -> anyhow::Result<()> {
         per_frame.as_secs_f64() * 1e6,
         per_frame.as_secs_f64() * 1e6 * 20.0 / 32.0
     );
+    Ok(())
+}
+
+/// WER on real read speech with ground truth (LibriVox clips, tests/fixtures) and on the
+/// jfk fixture, through the product's path: VAD, then Whisper on the speech segments.
+fn word_error_rate(root: &std::path::Path, whisper: &Whisper) -> anyhow::Result<()> {
+    use interviewer::pipeline::listen::{Settings, speech_segments};
+    use interviewer::pipeline::transcribe::{transcribe_segments, wer};
+    let dir = root.join("tests/fixtures/audio/librivox");
+    let mut cases: Vec<(PathBuf, String)> = Vec::new();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+        .collect();
+    names.sort();
+    for wav_path in names {
+        cases.push((
+            wav_path.clone(),
+            std::fs::read_to_string(wav_path.with_extension("txt"))?,
+        ));
+    }
+    cases.push((root.join("tests/fixtures/audio/jfk.wav"), "and so my fellow americans ask not what your country can do for you ask what you can do for your country".into()));
+    let mut vad = Silero::load(
+        &root.join("models/silero_vad.onnx"),
+        &root.join("models/libonnxruntime.so.1.31.1"),
+    )?;
+    for ctx in [AudioContext::Full, AudioContext::Auto] {
+        let mut pairs = Vec::new();
+        for (path, reference) in &cases {
+            let pcm = wav::read_file(path)?;
+            let segments = speech_segments(
+                &vad.probabilities(&pcm.samples)?,
+                pcm.samples.len(),
+                Settings::default(),
+            );
+            let t = transcribe_segments(&mut whisper.session()?, &pcm.samples, &segments, ctx)?;
+            pairs.push((wer::normalize(reference), wer::normalize(&t.text())));
+        }
+        for (r, h) in &pairs {
+            println!("  ref: {r}\n  hyp: {h}  (WER {:.3})", wer::wer(r, h));
+        }
+        let refs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(r, h)| (r.as_str(), h.as_str()))
+            .collect();
+        println!(
+            "whisper tiny.en {ctx:?}: WER {:.2}% over {} clips of read speech",
+            100.0 * wer::corpus_wer(&refs),
+            pairs.len()
+        );
+    }
     Ok(())
 }
 

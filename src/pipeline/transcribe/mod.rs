@@ -4,6 +4,7 @@
 //!
 //! The core is synchronous and CPU-bound: async callers run it on `spawn_blocking`.
 
+pub mod wer;
 mod whisper;
 pub mod words;
 
