@@ -6,11 +6,11 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::auth::{checked_name, hash_password};
+use super::auth::{checked_account, checked_name};
 use super::error::ApiError;
 use super::extract::{Json, Viewer};
 use crate::app::AppState;
-use crate::auth::{Role, normalize_email};
+use crate::auth::Role;
 use crate::db::{self, organizations, users};
 
 pub async fn list_users(
@@ -49,9 +49,6 @@ pub async fn create_user(
     viewer: Viewer,
     Json(body): Json<NewStaff>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let email = normalize_email(&body.email)
-        .ok_or_else(|| ApiError::Unprocessable("enter a valid e-mail address".into()))?;
-    let name = checked_name(&body.name)?;
     let org =
         match (body.role, body.organization_id) {
             (Role::Candidate, _) => return Err(ApiError::Unprocessable(
@@ -71,18 +68,8 @@ pub async fn create_user(
             ),
             (Role::Admin, None) => None,
         };
-    let hash = hash_password(body.password).await?;
-    let user = users::create(
-        &app.db,
-        users::NewUser {
-            organization_id: org,
-            email: &email,
-            password_hash: Some(hash),
-            role: body.role,
-            display_name: &name,
-        },
-    )
-    .await?;
+    let account = checked_account(&body.email, &body.name, body.password).await?;
+    let user = users::create(&app.db, account.user(org, body.role)).await?;
     db::audit::record(
         &app.db,
         &viewer.actor(),

@@ -91,21 +91,8 @@ pub async fn signup(
     State(app): State<AppState>,
     Json(body): Json<Signup>,
 ) -> Result<Response, ApiError> {
-    let email = normalize_email(&body.email)
-        .ok_or_else(|| ApiError::Unprocessable("enter a valid e-mail address".into()))?;
-    let name = checked_name(&body.name)?;
-    let hash = hash_password(body.password).await?;
-    let user = users::create(
-        &app.db,
-        users::NewUser {
-            organization_id: None,
-            email: &email,
-            password_hash: Some(hash),
-            role: Role::Candidate,
-            display_name: &name,
-        },
-    )
-    .await?;
+    let account = checked_account(&body.email, &body.name, body.password).await?;
+    let user = users::create(&app.db, account.user(None, Role::Candidate)).await?;
     signed_in(&app, user, "signup").await
 }
 
@@ -136,10 +123,7 @@ pub async fn setup(
     State(app): State<AppState>,
     Json(body): Json<Setup>,
 ) -> Result<Response, ApiError> {
-    let email = normalize_email(&body.email)
-        .ok_or_else(|| ApiError::Unprocessable("enter a valid e-mail address".into()))?;
-    let name = checked_name(&body.name)?;
-    let hash = hash_password(body.password).await?;
+    let account = checked_account(&body.email, &body.name, body.password).await?;
     if !token::looks_valid(&body.token)
         || !bootstrap::consume(&app.db, &token::hash(&body.token), bootstrap::FIRST_ADMIN).await?
     {
@@ -147,17 +131,7 @@ pub async fn setup(
             "this set-up link was already used or has expired".into(),
         ));
     }
-    let user = users::create(
-        &app.db,
-        users::NewUser {
-            organization_id: None,
-            email: &email,
-            password_hash: Some(hash),
-            role: Role::Admin,
-            display_name: &name,
-        },
-    )
-    .await?;
+    let user = users::create(&app.db, account.user(None, Role::Admin)).await?;
     signed_in(&app, user, "first_admin_created").await
 }
 
@@ -231,6 +205,41 @@ pub fn home_of(role: Role) -> &'static str {
         Role::Recruiter => "/recruiter",
         Role::Candidate => "/practice",
     }
+}
+
+/// A new account's checked e-mail address and name, and the argon2id hash of its password.
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+}
+
+impl NewAccount {
+    pub fn user(&self, organization_id: Option<i64>, role: Role) -> users::NewUser<'_> {
+        users::NewUser {
+            organization_id,
+            email: &self.email,
+            password_hash: Some(self.password_hash.clone()),
+            role,
+            display_name: &self.name,
+        }
+    }
+}
+
+pub async fn checked_account(
+    email: &str,
+    name: &str,
+    password: String,
+) -> Result<NewAccount, ApiError> {
+    let email = normalize_email(email)
+        .ok_or_else(|| ApiError::Unprocessable("enter a valid e-mail address".into()))?;
+    let name = checked_name(name)?;
+    let password_hash = hash_password(password).await?;
+    Ok(NewAccount {
+        email,
+        name,
+        password_hash,
+    })
 }
 
 pub async fn hash_password(pw: String) -> Result<String, ApiError> {
