@@ -157,3 +157,36 @@ fn the_vad_finds_the_phrases_of_real_speech() {
         "{speech}"
     );
 }
+
+#[test]
+fn smart_turn_tells_a_thinking_pause_from_a_finished_answer() {
+    use interviewer::pipeline::listen::SmartTurn;
+    use interviewer::pipeline::listen::features::{LogMel, N_FRAMES};
+    let pcm = wav::read_file(&root().join("tests/fixtures/audio/jfk.wav")).unwrap();
+    // Features as the reference (pipecat's vendored WhisperFeatureExtractor) computes them
+    // for the same clip: sum 36974.14, f[0][0] 0.820868, f[40][400] 0.692075.
+    let f = LogMel::new().features(&pcm.samples);
+    let sum: f64 = f.iter().map(|&v| f64::from(v)).sum();
+    assert!((sum - 36974.14).abs() / 36974.14 < 1e-3, "{sum}");
+    assert!(
+        (f[0] - 0.820868).abs() < 2e-3 && (f[40 * N_FRAMES + 400] - 0.692075).abs() < 2e-3,
+        "{} {}",
+        f[0],
+        f[40 * N_FRAMES + 400]
+    );
+
+    let mut turn = SmartTurn::load(
+        &root().join("models/smart-turn-v3.2-cpu.onnx"),
+        &root().join("models/libonnxruntime.so.1.31.1"),
+    )
+    .expect("run scripts/fetch-models");
+    let cut = |secs: f64| &pcm.samples[..(secs * 16_000.0) as usize];
+    // "...my fellow Americans, ask not" and "...what your country can do for you": the
+    // speaker pauses, but the sentence is not over.
+    for secs in [4.5, 7.6] {
+        let p = turn.probability(cut(secs)).unwrap();
+        assert!(p < 0.3, "pause at {secs} s judged finished: {p}");
+    }
+    let p = turn.probability(&pcm.samples).unwrap();
+    assert!(p > 0.5, "the finished sentence: {p}");
+}

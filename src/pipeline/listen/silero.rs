@@ -26,7 +26,7 @@ pub enum VadError {
 }
 
 /// Loads the ONNX Runtime library once per process; later calls reuse the first outcome.
-fn init_runtime(lib: &Path) -> Result<(), VadError> {
+pub(super) fn init_runtime(lib: &Path) -> Result<(), VadError> {
     static RUNTIME: OnceLock<Result<(), String>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {

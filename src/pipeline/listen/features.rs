@@ -1,0 +1,131 @@
+//! Whisper-style log-mel features of the last 8 s of audio, as Smart Turn v3 was trained on
+//! them: waveform normalized to zero mean and unit variance, 400-point periodic Hann STFT
+//! every 160 samples (reflect-padded, centered), power spectrum onto 80 Slaney mel bands,
+//! log10 floored at 1e-10, clamped to 8 below the maximum, scaled to (x + 4) / 4.
+
+use std::sync::Arc;
+
+use rustfft::num_complex::Complex;
+use rustfft::{Fft, FftPlanner};
+
+pub const N_MELS: usize = 80;
+pub const N_FRAMES: usize = 800;
+pub const WINDOW_SAMPLES: usize = 8 * 16_000;
+const N_FFT: usize = 400;
+const HOP: usize = 160;
+const BINS: usize = N_FFT / 2 + 1;
+
+/// The STFT plan, window and filterbank, built once and reused for every frame.
+pub struct LogMel {
+    fft: Arc<dyn Fft<f64>>,
+    window: Vec<f64>,
+    /// `BINS × N_MELS`, row-major.
+    filters: Vec<f64>,
+}
+
+impl Default for LogMel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LogMel {
+    pub fn new() -> Self {
+        let fft = FftPlanner::new().plan_fft_forward(N_FFT);
+        let window = (0..N_FFT)
+            .map(|i| 0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / N_FFT as f64).cos())
+            .collect();
+        Self {
+            fft,
+            window,
+            filters: slaney_filters(),
+        }
+    }
+
+    /// Features (`N_MELS × N_FRAMES`, row-major) of the last 8 s of `audio`; shorter audio is
+    /// padded with silence at the start.
+    pub fn features(&self, audio: &[f32]) -> Vec<f32> {
+        let mut x = vec![0.0f64; WINDOW_SAMPLES];
+        let tail = &audio[audio.len().saturating_sub(WINDOW_SAMPLES)..];
+        for (dst, &src) in x[WINDOW_SAMPLES - tail.len()..].iter_mut().zip(tail) {
+            *dst = f64::from(src);
+        }
+        // The reference normalizes in f32; the difference is far below the model's noise.
+        let mean = x.iter().sum::<f64>() / x.len() as f64;
+        let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / x.len() as f64;
+        let scale = 1.0 / (var + 1e-7).sqrt();
+        x.iter_mut().for_each(|v| *v = (*v - mean) * scale);
+
+        let pad = N_FFT / 2;
+        let reflect = |i: isize| -> f64 {
+            let n = x.len() as isize;
+            let j = if i < 0 {
+                -i
+            } else if i >= n {
+                2 * (n - 1) - i
+            } else {
+                i
+            };
+            x[j as usize]
+        };
+        let mut log_spec = vec![0.0f64; N_MELS * N_FRAMES];
+        let mut buf = vec![Complex::new(0.0, 0.0); N_FFT];
+        let mut power = [0.0f64; BINS];
+        for frame in 0..N_FRAMES {
+            let start = (frame * HOP) as isize - pad as isize;
+            for (k, b) in buf.iter_mut().enumerate() {
+                *b = Complex::new(reflect(start + k as isize) * self.window[k], 0.0);
+            }
+            self.fft.process(&mut buf);
+            for (p, c) in power.iter_mut().zip(&buf) {
+                *p = c.norm_sqr();
+            }
+            for m in 0..N_MELS {
+                let e: f64 = (0..BINS)
+                    .map(|b| self.filters[b * N_MELS + m] * power[b])
+                    .sum();
+                log_spec[m * N_FRAMES + frame] = e.max(1e-10).log10();
+            }
+        }
+        let max = log_spec.iter().copied().fold(f64::MIN, f64::max);
+        log_spec
+            .iter()
+            .map(|v| ((v.max(max - 8.0) + 4.0) / 4.0) as f32)
+            .collect()
+    }
+}
+
+fn hz_to_mel(f: f64) -> f64 {
+    if f >= 1000.0 {
+        15.0 + (f / 1000.0).ln() * (27.0 / 6.4f64.ln())
+    } else {
+        3.0 * f / 200.0
+    }
+}
+
+fn mel_to_hz(m: f64) -> f64 {
+    if m >= 15.0 {
+        1000.0 * ((6.4f64.ln() / 27.0) * (m - 15.0)).exp()
+    } else {
+        200.0 * m / 3.0
+    }
+}
+
+/// Slaney-normalized triangular filters from 0 Hz to 8 kHz, `BINS × N_MELS`.
+fn slaney_filters() -> Vec<f64> {
+    let (lo, hi) = (hz_to_mel(0.0), hz_to_mel(8000.0));
+    let edges: Vec<f64> = (0..N_MELS + 2)
+        .map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (N_MELS + 1) as f64))
+        .collect();
+    let mut filters = vec![0.0; BINS * N_MELS];
+    for b in 0..BINS {
+        let f = 8000.0 * b as f64 / (BINS - 1) as f64;
+        for m in 0..N_MELS {
+            let down = (f - edges[m]) / (edges[m + 1] - edges[m]);
+            let up = (edges[m + 2] - f) / (edges[m + 2] - edges[m + 1]);
+            let norm = 2.0 / (edges[m + 2] - edges[m]);
+            filters[b * N_MELS + m] = down.min(up).max(0.0) * norm;
+        }
+    }
+    filters
+}
