@@ -190,3 +190,55 @@ fn smart_turn_tells_a_thinking_pause_from_a_finished_answer() {
     let p = turn.probability(&pcm.samples).unwrap();
     assert!(p > 0.5, "the finished sentence: {p}");
 }
+
+/// A LibriVox sentence with a thinking pause inserted at the word boundary nearest its
+/// middle, then silence: (audio, sample where the speech ends).
+fn answer_with_pause(clip: &str, pause_secs: f64, whisper: &Whisper) -> (Vec<f32>, usize) {
+    let pcm = wav::read_file(&root().join("tests/fixtures/audio/librivox").join(clip)).unwrap();
+    let words = whisper
+        .session()
+        .unwrap()
+        .transcribe(&pcm.samples)
+        .unwrap()
+        .words;
+    let middle = pcm.duration_secs() / 2.0;
+    let gap = words
+        .windows(2)
+        .map(|w| (w[0].end + w[1].start) / 2.0)
+        .min_by(|a, b| (a - middle).abs().total_cmp(&(b - middle).abs()))
+        .unwrap();
+    let cut = (gap * 16_000.0) as usize;
+    let mut audio = pcm.samples[..cut].to_vec();
+    audio.extend(vec![0.0; (pause_secs * 16_000.0) as usize]);
+    audio.extend_from_slice(&pcm.samples[cut..]);
+    let speech_end = audio.len();
+    audio.extend(vec![0.0; 4 * 16_000]);
+    (audio, speech_end)
+}
+
+#[test]
+fn a_thinking_pause_does_not_end_the_turn() {
+    use interviewer::pipeline::listen::endpoint::EndpointSettings;
+    use interviewer::pipeline::listen::{Silero, SmartTurn, turn_ends};
+    let whisper = whisper();
+    let runtime = root().join("models/libonnxruntime.so.1.31.1");
+    let mut vad = Silero::load(&root().join("models/silero_vad.onnx"), &runtime).unwrap();
+    let mut turn =
+        SmartTurn::load(&root().join("models/smart-turn-v3.2-cpu.onnx"), &runtime).unwrap();
+    let (audio, speech_end) = answer_with_pause(
+        "sense_and_sensibility_01_austen_64kb-0920.wav",
+        1.5,
+        &whisper,
+    );
+    let ends = turn_ends(&mut vad, &mut turn, &audio, EndpointSettings::default()).unwrap();
+    assert_eq!(ends.len(), 1, "the answer is one turn: {ends:?}");
+    assert!(
+        ends[0].decided_at >= speech_end,
+        "cut off at {} before the speech ended at {speech_end}",
+        ends[0].decided_at
+    );
+    assert!(
+        ends[0].decided_at - speech_end <= 3 * 16_000 + 1024,
+        "{ends:?}"
+    );
+}

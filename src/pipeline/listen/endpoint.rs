@@ -1,0 +1,213 @@
+//! End of turn, sans I/O: fed one VAD probability per frame, it decides when the candidate
+//! has finished. A short silence only prompts a question to the end-of-turn model (Smart
+//! Turn): "finished" ends the turn at once, "still thinking" keeps listening, asking again
+//! as the pause grows; a long enough silence ends the turn regardless.
+
+use super::silero::FRAME_SAMPLES;
+
+const FRAME_MS: u32 = (FRAME_SAMPLES as u32 * 1000) / 16_000;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EndpointSettings {
+    /// VAD probability that counts as speech.
+    pub speech_threshold: f32,
+    /// Silence after speech before the model is first asked.
+    pub ask_after_ms: u32,
+    /// While the model says "not finished", ask again this often.
+    pub ask_every_ms: u32,
+    /// End-of-turn probability at which the turn ends.
+    pub end_probability: f32,
+    /// Silence that ends the turn whatever the model says.
+    pub max_silence_ms: u32,
+    /// Speech must last this long to open a turn (a click or a cough does not).
+    pub min_speech_ms: u32,
+    /// Silence after the last speech frame that the model hears with the speech.
+    pub model_tail_ms: u32,
+}
+
+impl Default for EndpointSettings {
+    fn default() -> Self {
+        Self {
+            speech_threshold: 0.5,
+            ask_after_ms: 200,
+            ask_every_ms: 500,
+            end_probability: 0.5,
+            max_silence_ms: 3000,
+            min_speech_ms: 96,
+            model_tail_ms: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Listen,
+    /// Run the end-of-turn model on the audio so far, then call `model_said`.
+    AskModel,
+    /// The turn ended; speech last heard at `speech_end` (a sample index).
+    EndOfTurn {
+        speech_end: usize,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpointer {
+    s: EndpointSettings,
+    frame: usize,
+    heard_speech: bool,
+    speech_frames: u32,
+    silent_frames: u32,
+    next_ask_ms: u32,
+}
+
+impl Endpointer {
+    pub fn new(s: EndpointSettings) -> Self {
+        Self {
+            s,
+            frame: 0,
+            heard_speech: false,
+            speech_frames: 0,
+            silent_frames: 0,
+            next_ask_ms: s.ask_after_ms,
+        }
+    }
+
+    /// One VAD frame's speech probability.
+    pub fn push(&mut self, p: f32) -> Action {
+        self.frame += 1;
+        if p >= self.s.speech_threshold {
+            self.speech_frames += 1;
+            if self.speech_frames * FRAME_MS >= self.s.min_speech_ms {
+                self.heard_speech = true;
+            }
+            if self.heard_speech {
+                self.silent_frames = 0;
+                self.next_ask_ms = self.s.ask_after_ms;
+            }
+            return Action::Listen;
+        }
+        self.speech_frames = 0;
+        if !self.heard_speech {
+            return Action::Listen;
+        }
+        self.silent_frames += 1;
+        let silent_ms = self.silent_frames * FRAME_MS;
+        if silent_ms >= self.s.max_silence_ms {
+            return self.end();
+        }
+        if silent_ms >= self.next_ask_ms {
+            self.next_ask_ms = silent_ms + self.s.ask_every_ms;
+            return Action::AskModel;
+        }
+        Action::Listen
+    }
+
+    /// Where the speech heard so far ends (a sample index).
+    pub fn speech_end(&self) -> usize {
+        (self.frame - self.silent_frames as usize) * FRAME_SAMPLES
+    }
+
+    /// How much audio to hand the model: the speech, plus `model_tail_ms` of the silence.
+    pub fn model_audio_end(&self) -> usize {
+        self.speech_end()
+            + (self.s.model_tail_ms as usize * 16).min(self.silent_frames as usize * FRAME_SAMPLES)
+    }
+
+    /// The model's end-of-turn probability for the audio so far.
+    pub fn model_said(&mut self, p: f32) -> Action {
+        if p >= self.s.end_probability {
+            self.end()
+        } else {
+            Action::Listen
+        }
+    }
+
+    fn end(&mut self) -> Action {
+        let speech_end = self.speech_end();
+        self.heard_speech = false;
+        self.speech_frames = 0;
+        self.silent_frames = 0;
+        self.next_ask_ms = self.s.ask_after_ms;
+        Action::EndOfTurn { speech_end }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(ms: u32) -> usize {
+        (ms / FRAME_MS) as usize
+    }
+
+    #[test]
+    fn a_finished_answer_ends_when_the_model_agrees() {
+        let mut e = Endpointer::new(EndpointSettings::default());
+        for _ in 0..frames(1000) {
+            assert_eq!(e.push(0.9), Action::Listen);
+        }
+        let mut asked = None;
+        for i in 0..frames(1000) {
+            if e.push(0.0) == Action::AskModel {
+                asked = Some(i);
+                break;
+            }
+        }
+        // The first frame at or past 200 ms of silence.
+        assert_eq!(asked, Some(200usize.div_ceil(FRAME_MS as usize) - 1));
+        assert_eq!(
+            e.model_said(0.9),
+            Action::EndOfTurn {
+                speech_end: frames(1000) * FRAME_SAMPLES
+            }
+        );
+    }
+
+    #[test]
+    fn a_thinking_pause_keeps_listening_until_the_hard_limit() {
+        let s = EndpointSettings::default();
+        let mut e = Endpointer::new(s);
+        for _ in 0..frames(500) {
+            e.push(0.9);
+        }
+        let mut asks = 0;
+        let mut ended_at = None;
+        for i in 0..frames(4000) {
+            match e.push(0.0) {
+                Action::AskModel => {
+                    asks += 1;
+                    assert_eq!(e.model_said(0.1), Action::Listen);
+                }
+                Action::EndOfTurn { .. } => {
+                    ended_at = Some(i + 1);
+                    break;
+                }
+                Action::Listen => {}
+            }
+        }
+        assert!(asks >= 5, "{asks}");
+        assert_eq!(
+            ended_at.map(|f| f as u32 * FRAME_MS / 100),
+            Some(s.max_silence_ms / 100)
+        );
+    }
+
+    #[test]
+    fn speech_resets_the_pause_and_silence_alone_never_ends_a_turn() {
+        let mut e = Endpointer::new(EndpointSettings::default());
+        assert!((0..frames(5000)).all(|_| e.push(0.0) == Action::Listen));
+        // A one-frame click opens no turn.
+        e.push(0.9);
+        assert!((0..frames(5000)).all(|_| e.push(0.0) == Action::Listen));
+        for _ in 0..frames(300) {
+            e.push(0.9);
+        }
+        for _ in 0..frames(150) {
+            e.push(0.0);
+        }
+        for _ in 0..frames(300) {
+            e.push(0.9);
+        }
+        assert!((0..frames(180)).all(|_| e.push(0.0) == Action::Listen));
+    }
+}
