@@ -26,7 +26,7 @@ pub enum VadError {
 }
 
 /// Loads the ONNX Runtime library once per process; later calls reuse the first outcome.
-pub(super) fn init_runtime(lib: &Path) -> Result<(), VadError> {
+fn init_runtime(lib: &Path) -> Result<(), VadError> {
     static RUNTIME: OnceLock<Result<(), String>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
@@ -40,6 +40,27 @@ pub(super) fn init_runtime(lib: &Path) -> Result<(), VadError> {
         })
 }
 
+/// One single-threaded ONNX Runtime session for `model`, loading the runtime library first;
+/// a missing file is named with how to get it.
+pub(super) fn onnx_session(model: &Path, runtime: &Path) -> Result<Session, VadError> {
+    for p in [model, runtime] {
+        if !p.is_file() {
+            return Err(VadError::Missing(p.display().to_string()));
+        }
+    }
+    init_runtime(runtime)?;
+    let err = |e: &dyn std::fmt::Display| VadError::Model {
+        path: model.display().to_string(),
+        message: e.to_string(),
+    };
+    Session::builder()
+        .map_err(|e| err(&e))?
+        .with_intra_threads(1)
+        .map_err(|e| err(&e))?
+        .commit_from_file(model)
+        .map_err(|e| err(&e))
+}
+
 pub struct Silero {
     session: Session,
     state: Vec<f32>,
@@ -49,22 +70,7 @@ pub struct Silero {
 impl Silero {
     /// `runtime` is the ONNX Runtime shared library, `model` the Silero `.onnx` file.
     pub fn load(model: &Path, runtime: &Path) -> Result<Self, VadError> {
-        for p in [model, runtime] {
-            if !p.is_file() {
-                return Err(VadError::Missing(p.display().to_string()));
-            }
-        }
-        init_runtime(runtime)?;
-        let err = |e: &dyn std::fmt::Display| VadError::Model {
-            path: model.display().to_string(),
-            message: e.to_string(),
-        };
-        let session = Session::builder()
-            .map_err(|e| err(&e))?
-            .with_intra_threads(1)
-            .map_err(|e| err(&e))?
-            .commit_from_file(model)
-            .map_err(|e| err(&e))?;
+        let session = onnx_session(model, runtime)?;
         Ok(Self {
             session,
             state: vec![0.0; STATE],

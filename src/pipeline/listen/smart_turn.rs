@@ -7,7 +7,7 @@ use ort::session::Session;
 use ort::value::Tensor;
 
 use super::features::{LogMel, N_FRAMES, N_MELS};
-use super::silero::{VadError, init_runtime};
+use super::silero::{VadError, onnx_session};
 
 pub struct SmartTurn {
     session: Session,
@@ -16,22 +16,7 @@ pub struct SmartTurn {
 
 impl SmartTurn {
     pub fn load(model: &Path, runtime: &Path) -> Result<Self, VadError> {
-        for p in [model, runtime] {
-            if !p.is_file() {
-                return Err(VadError::Missing(p.display().to_string()));
-            }
-        }
-        init_runtime(runtime)?;
-        let err = |e: &dyn std::fmt::Display| VadError::Model {
-            path: model.display().to_string(),
-            message: e.to_string(),
-        };
-        let session = Session::builder()
-            .map_err(|e| err(&e))?
-            .with_intra_threads(1)
-            .map_err(|e| err(&e))?
-            .commit_from_file(model)
-            .map_err(|e| err(&e))?;
+        let session = onnx_session(model, runtime)?;
         Ok(Self {
             session,
             mel: LogMel::new(),
