@@ -145,19 +145,7 @@ impl Walker<'_> {
         let searched = g.searches.iter().find(|e| c.matches(e)).and_then(subject);
         // `(a..b).contains(x)` is a range check, not a scan.
         if let Some(s) = searched.filter(|s| !text(*s, src).contains("..")) {
-            let name = name_of(s);
-            let detail = format!(
-                "`{call_text}` scans `{name}` inside the loop on line {}",
-                ctx.loop_line
-            );
-            self.push(
-                ctx,
-                K::LinearSearchInLoop,
-                node,
-                Some(name.clone()),
-                detail,
-                Check::NotHashed(name),
-            );
+            self.linear_search(node, ctx, &call_text, name_of(s));
         }
     }
 

@@ -332,9 +332,15 @@ impl Walker<'_> {
             return;
         };
         let name = text(*right, src).to_string();
-        let test = short(text(node, src));
+        let test = short(text(node, src)).to_string();
+        self.linear_search(node, ctx, &test, name);
+    }
+
+    /// `shown` (a call or a test) scans the collection `name` inside a loop; kept only when
+    /// `name` is not a set or map.
+    pub(super) fn linear_search(&mut self, node: Node, ctx: Ctx, shown: &str, name: String) {
         let detail = format!(
-            "`{test}` scans `{name}` inside the loop on line {}",
+            "`{shown}` scans `{name}` inside the loop on line {}",
             ctx.loop_line
         );
         self.push(
