@@ -48,6 +48,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Speak TEXT with the interviewer's voice into a 16-bit mono WAV file.
+    Say {
+        text: String,
+        /// Where to write the WAV.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Print each phoneme with its start and end time (seconds).
+        #[arg(long)]
+        timings: bool,
+    },
     /// User accounts.
     User {
         #[command(subcommand)]
@@ -103,6 +113,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bank { command } => bank(config, command).await,
         Command::Transcribe { file, json } => transcribe(&config, &file, json),
+        Command::Say {
+            text,
+            output,
+            timings,
+        } => say(&config, &text, &output, timings),
         Command::User {
             command:
                 UserCommand::Create {
@@ -281,45 +296,48 @@ async fn create_user(
     Ok(())
 }
 
+fn say(config: &Config, text: &str, output: &std::path::Path, timings: bool) -> anyhow::Result<()> {
+    use crate::pipeline::speak::Speaker;
+    if !text.chars().any(char::is_alphanumeric) {
+        anyhow::bail!("nothing to say: the text has no words");
+    }
+    let speaker = Speaker::load(&config.tts, &config.stt.onnxruntime)?;
+    let speech = speaker.speak(text)?;
+    let wav = crate::audio::wav::encode(&speech.pcm, speech.sample_rate)?;
+    std::fs::write(output, wav).with_context(|| format!("writing {}", output.display()))?;
+    if timings {
+        for p in &speech.phonemes {
+            println!("{:>7.3} {:>7.3}  {}", p.start, p.end, p.symbol);
+        }
+    }
+    eprintln!(
+        "{}: {:.2} s at {} Hz ({:?} voice, {} phonemes)",
+        output.display(),
+        speech.duration(),
+        speech.sample_rate,
+        speech.voice,
+        speech.phonemes.len()
+    );
+    Ok(())
+}
+
 fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Result<()> {
-    use crate::pipeline::listen::{Settings, Silero, speech_segments};
-    use crate::pipeline::transcribe::{Whisper, transcribe_segments};
-    use crate::scoring::{fluency, prosody};
+    use crate::pipeline::listen::Silero;
+    use crate::pipeline::transcribe::Whisper;
     let pcm = crate::audio::wav::read_file(file)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let mut vad = Silero::load(&config.stt.vad_model, &config.stt.onnxruntime)?;
-    let vad_settings = Settings {
-        threshold: config.stt.vad_threshold,
-        min_silence_ms: config.stt.vad_min_silence_ms,
-        ..Settings::default()
-    };
-    let probs = vad.probabilities(&pcm.samples)?;
-    let segments = speech_segments(&probs, pcm.samples.len(), vad_settings);
     let whisper = Whisper::load(&config.stt.model, config.stt.threads, &config.stt.language)?;
-    let transcript = transcribe_segments(
-        &mut whisper.session()?,
-        &pcm.samples,
-        &segments,
-        config.stt.audio_context,
-    )?;
-    let settings = fluency::Settings {
-        min_pause_secs: config.scoring.min_pause_ms as f64 / 1000.0,
-    };
-    let fluency = fluency::measure(&transcript, settings);
-    let prosody = prosody::measure(&pcm.samples);
+    let heard =
+        crate::pipeline::recording::hear(config, &mut vad, &mut whisper.session()?, &pcm.samples)?;
     if json {
-        let out = serde_json::json!({
-            "file": file.display().to_string(),
-            "duration_secs": pcm.duration_secs(),
-            "speech_segments": segments.iter().map(|r| [r.start as f64 / 16_000.0, r.end as f64 / 16_000.0]).collect::<Vec<_>>(),
-            "text": transcript.text(),
-            "words": transcript.words,
-            "fluency": fluency,
-            "prosody": prosody,
-        });
+        let mut out = serde_json::to_value(&heard)?;
+        out["file"] = file.display().to_string().into();
+        out["text"] = heard.transcript.text().into();
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
+    let (transcript, fluency, prosody) = (&heard.transcript, &heard.fluency, &heard.prosody);
     for w in &transcript.words {
         println!(
             "{:>7.2} {:>7.2}  {:<20} p={:.2}",

@@ -18,6 +18,7 @@ pub struct Config {
     pub interview: InterviewConfig,
     pub content: ContentConfig,
     pub stt: SttConfig,
+    pub tts: TtsConfig,
     pub scoring: ScoringConfig,
 }
 
@@ -165,6 +166,44 @@ impl Default for SttConfig {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TtsEngine {
+    /// The Piper voice, with espeak-ng standing in for any sentence Piper fails on.
+    Piper,
+    /// espeak-ng alone: robotic but small, and needs no model file.
+    Espeak,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TtsConfig {
+    pub engine: TtsEngine,
+    /// Piper voice model; its configuration is the same path plus `.json`.
+    pub voice: PathBuf,
+    /// espeak-ng voice for the fallback (and for Piper's phonemes, which the Piper voice names).
+    pub espeak_voice: String,
+    /// Folder holding `espeak-ng-data`; unset uses the data built with the binary.
+    pub espeak_data: Option<PathBuf>,
+    /// Silence inserted between sentences, which are synthesized one at a time.
+    pub sentence_pause_ms: u32,
+    /// Speaking speed: above 1 is slower (Piper's `length_scale`).
+    pub length_scale: f32,
+}
+
+impl Default for TtsConfig {
+    fn default() -> Self {
+        Self {
+            engine: TtsEngine::Piper,
+            voice: "models/en_US-joe-medium.onnx".into(),
+            espeak_voice: "en-us".into(),
+            espeak_data: None,
+            sentence_pause_ms: 200,
+            length_scale: 1.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScoringConfig {
@@ -279,6 +318,18 @@ impl Config {
             return bad(format!(
                 "stt.vad_threshold {} is out of range; use 0.2..=0.95 (default 0.5)",
                 self.stt.vad_threshold
+            ));
+        }
+        if !(0.5..=2.0).contains(&self.tts.length_scale) {
+            return bad(format!(
+                "tts.length_scale {} is out of range; use 0.5..=2.0 (default 1.0; above 1 is slower)",
+                self.tts.length_scale
+            ));
+        }
+        if self.tts.sentence_pause_ms > 2000 {
+            return bad(format!(
+                "tts.sentence_pause_ms {} is out of range; use 0..=2000 (default 200)",
+                self.tts.sentence_pause_ms
             ));
         }
         if !(50..=5000).contains(&self.scoring.min_pause_ms) {

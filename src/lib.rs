@@ -39,6 +39,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod models;
+pub mod onnx;
 pub mod pipeline;
 pub mod scoring;
 pub mod session;

@@ -10,7 +10,14 @@ use super::{AudioError, SAMPLE_RATE_HZ};
 const CHUNK: usize = 4096;
 
 pub fn to_16k(mono: &[f32], from_hz: u32) -> Result<Vec<f32>, AudioError> {
-    let ratio = f64::from(SAMPLE_RATE_HZ) / f64::from(from_hz);
+    convert(mono, from_hz, SAMPLE_RATE_HZ)
+}
+
+pub fn convert(mono: &[f32], from_hz: u32, to_hz: u32) -> Result<Vec<f32>, AudioError> {
+    if from_hz == to_hz {
+        return Ok(mono.to_vec());
+    }
+    let ratio = f64::from(to_hz) / f64::from(from_hz);
     let params = SincInterpolationParameters {
         sinc_len: 128,
         f_cutoff: 0.95,

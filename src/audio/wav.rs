@@ -58,6 +58,25 @@ pub fn decode(reader: impl Read) -> Result<Pcm16k, AudioError> {
     Ok(Pcm16k { samples })
 }
 
+/// 16-bit mono WAV bytes of `pcm` (samples in -1..1, clipped beyond).
+pub fn encode(pcm: &[f32], sample_rate: u32) -> Result<Vec<u8>, AudioError> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let err = |e: hound::Error| AudioError::Format(e.to_string());
+    let mut cursor = std::io::Cursor::new(Vec::with_capacity(44 + 2 * pcm.len()));
+    let mut writer = hound::WavWriter::new(&mut cursor, spec).map_err(err)?;
+    for &s in pcm {
+        let v = (s.clamp(-1.0, 1.0) * 32767.0).round() as i16;
+        writer.write_sample(v).map_err(err)?;
+    }
+    writer.finalize().map_err(err)?;
+    Ok(cursor.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use super::entities::{code_submission, interview, turn};
+use super::entities::{code_submission, interview, turn, turn_recording};
 use super::{DbError, DbResult};
 
 pub mod status {
@@ -119,6 +119,21 @@ pub struct NewTurn {
     pub text: String,
     pub question_id: Option<i64>,
     pub source: &'static str,
+    /// For a spoken answer: the words with their times, and the recording.
+    pub speech: Option<SpokenTurn>,
+}
+
+/// The evidence behind a spoken turn.
+pub struct SpokenTurn {
+    pub word_timings: Value,
+    pub duration_ms: i64,
+    pub recording: NewRecording,
+}
+
+pub struct NewRecording {
+    pub content_type: &'static str,
+    pub sample_rate: i32,
+    pub data: Vec<u8>,
 }
 
 /// What changes on the interview row with the turns.
@@ -149,24 +164,41 @@ pub async fn record(
     let mut saved = Vec::with_capacity(new_turns.len());
     for t in new_turns {
         seq += 1;
-        saved.push(
-            turn::ActiveModel {
+        let (word_timings, duration_ms, recording) = match t.speech {
+            Some(s) => (Some(s.word_timings), Some(s.duration_ms), Some(s.recording)),
+            None => (None, None, None),
+        };
+        let row = turn::ActiveModel {
+            interview_id: Set(interview_id),
+            seq: Set(seq),
+            speaker: Set(t.speaker.to_string()),
+            kind: Set(t.kind),
+            text: Set(t.text),
+            question_id: Set(t.question_id),
+            source: Set(t.source.to_string()),
+            word_timings: Set(word_timings),
+            audio_start_ms: Set(duration_ms.map(|_| 0)),
+            audio_end_ms: Set(duration_ms),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        if let (Some(rec), Some(duration_ms)) = (recording, duration_ms) {
+            turn_recording::ActiveModel {
+                turn_id: Set(row.id),
                 interview_id: Set(interview_id),
-                seq: Set(seq),
-                speaker: Set(t.speaker.to_string()),
-                kind: Set(t.kind),
-                text: Set(t.text),
-                question_id: Set(t.question_id),
-                source: Set(t.source.to_string()),
-                word_timings: Set(None),
-                audio_start_ms: Set(None),
-                audio_end_ms: Set(None),
+                content_type: Set(rec.content_type.to_string()),
+                sample_rate: Set(rec.sample_rate),
+                duration_ms: Set(duration_ms),
+                data: Set(rec.data),
                 created_at: Set(now),
                 ..Default::default()
             }
             .insert(&txn)
-            .await?,
-        );
+            .await?;
+        }
+        saved.push(row);
     }
     let mut q = interview::Entity::update_many()
         .col_expr(
@@ -187,6 +219,34 @@ pub async fn record(
     q.exec(&txn).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The recording of turn `seq` of an interview, if it was spoken.
+pub async fn recording(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+    seq: i32,
+) -> DbResult<Option<turn_recording::Model>> {
+    let Some(t) = turn(db, interview_id, seq).await? else {
+        return Ok(None);
+    };
+    Ok(turn_recording::Entity::find()
+        .filter(turn_recording::Column::TurnId.eq(t.id))
+        .one(db)
+        .await?)
+}
+
+/// Turn `seq` of an interview.
+pub async fn turn(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+    seq: i32,
+) -> DbResult<Option<turn::Model>> {
+    Ok(turn::Entity::find()
+        .filter(turn::Column::InterviewId.eq(interview_id))
+        .filter(turn::Column::Seq.eq(seq))
+        .one(db)
+        .await?)
 }
 
 pub struct NewCode<'a> {

@@ -117,3 +117,85 @@ impl Transcript {
             .join(" ")
     }
 }
+
+/// One phoneme of synthesized speech, in seconds from the start of its audio; the avatar's
+/// mouth shapes follow these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Phoneme {
+    /// IPA symbol; `_` is silence, ` ` a word boundary, punctuation a clause boundary.
+    pub symbol: String,
+    pub start: f64,
+    pub end: f64,
+}
+
+/// Which voice made a piece of speech.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoiceName {
+    Piper,
+    Espeak,
+}
+
+/// The interviewer's speech for one sentence (or a whole reply, joined): mono samples in
+/// -1..1 and the phonemes they say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeechAudio {
+    pub text: String,
+    #[serde(skip)]
+    pub pcm: Vec<f32>,
+    pub sample_rate: u32,
+    pub phonemes: Vec<Phoneme>,
+    pub voice: VoiceName,
+}
+
+impl SpeechAudio {
+    pub fn duration(&self) -> f64 {
+        self.pcm.len() as f64 / f64::from(self.sample_rate)
+    }
+
+    /// Appends `next` after `pause_s` of silence, shifting its phonemes to match.
+    pub fn append(&mut self, next: SpeechAudio, pause_s: f64) {
+        debug_assert_eq!(self.sample_rate, next.sample_rate);
+        if self.pcm.is_empty() {
+            *self = next;
+            return;
+        }
+        let pause = (pause_s * f64::from(self.sample_rate)).round() as usize;
+        let gap_start = self.duration();
+        self.pcm.resize(self.pcm.len() + pause, 0.0);
+        let offset = self.duration();
+        if pause > 0 {
+            self.push_phoneme(Phoneme {
+                symbol: "_".into(),
+                start: gap_start,
+                end: offset,
+            });
+        }
+        for p in next.phonemes {
+            self.push_phoneme(Phoneme {
+                start: p.start + offset,
+                end: p.end + offset,
+                ..p
+            });
+        }
+        self.pcm.extend(next.pcm);
+        self.text = format!("{} {}", self.text, next.text);
+        if next.voice == VoiceName::Espeak {
+            // A reply is only as good as its worst sentence: say so when any fell back.
+            self.voice = VoiceName::Espeak;
+        }
+    }
+
+    /// Adds `p`, merging back-to-back silences (one sentence's end, the pause, the next
+    /// one's start) into one.
+    fn push_phoneme(&mut self, p: Phoneme) {
+        if let Some(last) = self.phonemes.last_mut()
+            && last.symbol == "_"
+            && p.symbol == "_"
+        {
+            last.end = p.end;
+            return;
+        }
+        self.phonemes.push(p);
+    }
+}

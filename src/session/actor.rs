@@ -17,7 +17,7 @@ use super::{
 };
 use crate::code::{self, CodeAnalysis, Language};
 use crate::db::entities::interview;
-use crate::db::interviews::{self, NewCode, NewTurn, StateUpdate, status};
+use crate::db::interviews::{self, NewCode, NewTurn, SpokenTurn, StateUpdate, status};
 use crate::db::{self, DbError};
 use crate::pipeline::messages::{CandidateInput, Reply};
 use crate::pipeline::respond::engine::{EngineState, Next, Outcome as EngineOutcome, Phase};
@@ -89,8 +89,12 @@ async fn run(
             cmd = tokio::time::timeout(IDLE, rx.recv()) => cmd,
         };
         match cmd {
-            Ok(Some(Command::Input { input, reply })) => {
-                let result = s.apply(input).await;
+            Ok(Some(Command::Input {
+                input,
+                speech,
+                reply,
+            })) => {
+                let result = s.apply(input, speech).await;
                 if let Ok(out) = &result {
                     for turn in &out.turns {
                         let _ = events.send(Event::Turn { turn: turn.clone() });
@@ -158,7 +162,11 @@ impl Loaded {
     }
 
     /// One candidate input, persisted before anything is said back.
-    async fn apply(&mut self, input: CandidateInput) -> Result<Outcome, SessionError> {
+    async fn apply(
+        &mut self,
+        input: CandidateInput,
+        speech: Option<SpokenTurn>,
+    ) -> Result<Outcome, SessionError> {
         let mut turns = Vec::new();
         if self.state.resume().is_some() {
             turns.extend(self.finish_follow_up().await?);
@@ -173,7 +181,10 @@ impl Loaded {
         let next = self.state.accept(&input)?;
         let consented =
             was_disclosure && matches!(input, CandidateInput::Consent { accepted: true });
-        let candidate = candidate_turn(&input, question_id, before.phase);
+        let mut candidate = candidate_turn(&input, question_id, before.phase);
+        if matches!(input, CandidateInput::Answer { .. }) {
+            candidate.speech = speech;
+        }
         let saved = match self.record(vec![candidate], consented).await {
             Ok(saved) => saved,
             Err(e) => {
@@ -231,6 +242,7 @@ impl Loaded {
                 text: r.text.clone(),
                 question_id: r.question_id,
                 source: r.source.as_str(),
+                speech: None,
             })
             .collect();
         self.record(turns, false).await
@@ -335,5 +347,6 @@ fn candidate_turn(input: &CandidateInput, question_id: Option<i64>, phase: Phase
         text,
         question_id,
         source: "candidate",
+        speech: None,
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::db::DbError;
+use crate::db::interviews::SpokenTurn;
 use crate::pipeline::messages::CandidateInput;
 use crate::pipeline::respond::engine::EngineError;
 pub use registry::SessionRegistry;
@@ -59,6 +60,8 @@ pub struct Subscription {
 pub(crate) enum Command {
     Input {
         input: CandidateInput,
+        /// The recording and word timings when the answer was spoken.
+        speech: Option<SpokenTurn>,
         reply: oneshot::Sender<Result<Outcome, SessionError>>,
     },
     Subscribe {
@@ -73,9 +76,30 @@ pub struct SessionHandle {
 
 impl SessionHandle {
     pub async fn input(&self, input: CandidateInput) -> Result<Outcome, SessionError> {
+        self.send_input(input, None).await
+    }
+
+    /// A spoken answer: `input` holds its transcript, `speech` the evidence stored with it.
+    pub async fn spoken(
+        &self,
+        input: CandidateInput,
+        speech: SpokenTurn,
+    ) -> Result<Outcome, SessionError> {
+        self.send_input(input, Some(speech)).await
+    }
+
+    async fn send_input(
+        &self,
+        input: CandidateInput,
+        speech: Option<SpokenTurn>,
+    ) -> Result<Outcome, SessionError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .try_send(Command::Input { input, reply })
+            .try_send(Command::Input {
+                input,
+                speech,
+                reply,
+            })
             .map_err(|e| match e {
                 mpsc::error::TrySendError::Full(_) => SessionError::Busy,
                 mpsc::error::TrySendError::Closed(_) => SessionError::Stopped,

@@ -14,6 +14,8 @@ pub struct TurnView {
     pub text: String,
     pub question_id: Option<i64>,
     pub source: String,
+    /// A spoken answer: its recording can be played back.
+    pub spoken: bool,
     pub at: String,
 }
 
@@ -27,6 +29,7 @@ impl From<turn::Model> for TurnView {
             text: t.text,
             question_id: t.question_id,
             source: t.source,
+            spoken: t.audio_end_ms.is_some(),
             at: t.created_at.to_rfc3339(),
         }
     }

@@ -10,4 +10,5 @@ mod helpers;
 mod interview_flow;
 mod llm_follow_ups;
 mod restart;
+mod speak;
 mod speech;

@@ -111,6 +111,7 @@ async fn killed_server_resumes_the_interview() {
                 text: "We split the work and met daily.".into(),
                 question_id: question,
                 source: "candidate",
+                speech: None,
             }],
             interviewer::db::interviews::StateUpdate {
                 engine_state: serde_json::to_value(&state).unwrap(),

@@ -19,4 +19,5 @@ pub mod question_bank;
 pub mod retention_policy;
 pub mod score;
 pub mod turn;
+pub mod turn_recording;
 pub mod user;

@@ -2,7 +2,6 @@
 //! the 64-sample context carry from frame to frame.
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use ort::session::Session;
 use ort::value::Tensor;
@@ -25,21 +24,6 @@ pub enum VadError {
     Inference(String),
 }
 
-/// Loads the ONNX Runtime library once per process; later calls reuse the first outcome.
-fn init_runtime(lib: &Path) -> Result<(), VadError> {
-    static RUNTIME: OnceLock<Result<(), String>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            ort::init_from(lib).map_err(|e| e.to_string())?.commit();
-            Ok(())
-        })
-        .clone()
-        .map_err(|message| VadError::Runtime {
-            path: lib.display().to_string(),
-            message,
-        })
-}
-
 /// One single-threaded ONNX Runtime session for `model`, loading the runtime library first;
 /// a missing file is named with how to get it.
 pub(super) fn onnx_session(model: &Path, runtime: &Path) -> Result<Session, VadError> {
@@ -48,7 +32,10 @@ pub(super) fn onnx_session(model: &Path, runtime: &Path) -> Result<Session, VadE
             return Err(VadError::Missing(p.display().to_string()));
         }
     }
-    init_runtime(runtime)?;
+    crate::onnx::init_runtime(runtime).map_err(|message| VadError::Runtime {
+        path: runtime.display().to_string(),
+        message,
+    })?;
     let err = |e: &dyn std::fmt::Display| VadError::Model {
         path: model.display().to_string(),
         message: e.to_string(),

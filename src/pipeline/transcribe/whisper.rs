@@ -125,7 +125,8 @@ impl WhisperSession<'_> {
             // A short context can send the decoder into a loop; nobody says more than about
             // six tokens a second, so cap the output there.
             params.set_max_tokens((secs * MAX_TOKENS_PER_SEC).ceil() as i32 + 8);
-            params.set_single_segment(true);
+            // Not `single_segment`: without the decoder's own timestamp tokens, word times
+            // past the first sentence collapse onto the end of the clip.
         }
         let padded;
         let input = if samples.len() < MIN_SAMPLES {

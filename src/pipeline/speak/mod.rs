@@ -1,0 +1,141 @@
+//! The interviewer's voice: text → sentences → speech with phoneme timings, one sentence at
+//! a time so the first can play while the rest are made. Piper is the voice; espeak-ng
+//! stands in for any sentence Piper fails on, or for everything when configured.
+//!
+//! `sentences`, `timing` and `graph` are pure; `piper` and `espeak` run the engines;
+//! `stream` is the thin async driver.
+
+#[allow(unsafe_code)] // espeak-ng's C API; the only unsafe code in the crate
+mod espeak;
+mod graph;
+mod piper;
+pub mod sentences;
+pub mod timing;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::config::{TtsConfig, TtsEngine};
+use crate::pipeline::messages::{SpeechAudio, VoiceName};
+pub use espeak::EspeakError;
+pub use piper::PiperVoice;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpeakError {
+    #[error("missing {0}; run scripts/fetch-models (see models/README.md)")]
+    Missing(String),
+    #[error("cannot load ONNX Runtime from {path}: {message}")]
+    Runtime { path: String, message: String },
+    #[error("cannot load the voice {path}: {message}")]
+    Voice { path: String, message: String },
+    #[error(transparent)]
+    Espeak(#[from] EspeakError),
+    #[error("nothing to say in {0:?}")]
+    Empty(String),
+    #[error("speech synthesis failed: {0}")]
+    Synthesis(String),
+    #[error("speech synthesis stopped: {0}")]
+    Stopped(String),
+}
+
+pub struct Speaker {
+    piper: Option<PiperVoice>,
+    espeak_voice: String,
+    sample_rate: u32,
+    pause_s: f64,
+}
+
+impl Speaker {
+    /// Loads the configured voice; `runtime` is the ONNX Runtime library.
+    pub fn load(config: &TtsConfig, runtime: &Path) -> Result<Self, SpeakError> {
+        let espeak_rate = espeak::init(config.espeak_data.as_deref())?;
+        let piper = match config.engine {
+            TtsEngine::Piper => Some(PiperVoice::load(
+                &config.voice,
+                runtime,
+                config.length_scale,
+            )?),
+            TtsEngine::Espeak => None,
+        };
+        Ok(Self {
+            sample_rate: piper.as_ref().map_or(espeak_rate, PiperVoice::sample_rate),
+            piper,
+            espeak_voice: config.espeak_voice.clone(),
+            pause_s: f64::from(config.sentence_pause_ms) / 1000.0,
+        })
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    /// Speech for one sentence, from Piper or else espeak-ng.
+    pub fn sentence(&self, text: &str) -> Result<SpeechAudio, SpeakError> {
+        if let Some(piper) = &self.piper {
+            match piper.synthesize(text) {
+                Ok(audio) => return Ok(audio),
+                Err(e) => {
+                    tracing::warn!(error = %e, "Piper failed on a sentence; espeak-ng speaks it")
+                }
+            }
+        }
+        self.espeak_sentence(text)
+    }
+
+    fn espeak_sentence(&self, text: &str) -> Result<SpeechAudio, SpeakError> {
+        let (pcm, rate, events) = espeak::synthesize(text, &self.espeak_voice)?;
+        if pcm.is_empty() {
+            return Err(SpeakError::Empty(text.into()));
+        }
+        let duration = pcm.len() as f64 / f64::from(rate);
+        let phonemes = timing::from_events(&events, duration);
+        // Timings are in seconds, so they survive the change of rate unchanged.
+        let pcm = crate::audio::resample(&pcm, rate, self.sample_rate)
+            .map_err(|e| SpeakError::Synthesis(e.to_string()))?;
+        Ok(SpeechAudio {
+            text: text.into(),
+            pcm,
+            sample_rate: self.sample_rate,
+            phonemes,
+            voice: VoiceName::Espeak,
+        })
+    }
+
+    /// The whole of `text` as one piece of speech, sentences joined by the configured pause.
+    pub fn speak(&self, text: &str) -> Result<SpeechAudio, SpeakError> {
+        let mut reply: Option<SpeechAudio> = None;
+        for sentence in sentences::sentences(text) {
+            let audio = self.sentence(&sentence)?;
+            match &mut reply {
+                Some(r) => r.append(audio, self.pause_s),
+                None => reply = Some(audio),
+            }
+        }
+        reply.ok_or_else(|| SpeakError::Empty(text.into()))
+    }
+
+    pub fn sentence_pause(&self) -> f64 {
+        self.pause_s
+    }
+}
+
+/// The async driver: synthesizes `text` sentence by sentence on a blocking thread and sends
+/// each as soon as it is ready. Dropping the receiver stops the work after the current one.
+pub fn stream(
+    speaker: Arc<Speaker>,
+    text: String,
+) -> mpsc::Receiver<Result<SpeechAudio, SpeakError>> {
+    let (tx, rx) = mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        for sentence in sentences::sentences(&text) {
+            let result = speaker.sentence(&sentence);
+            let failed = result.is_err();
+            if tx.blocking_send(result).is_err() || failed {
+                return;
+            }
+        }
+    });
+    rx
+}
