@@ -21,6 +21,7 @@ use crate::pipeline::respond::Interviewer;
 use crate::pipeline::respond::llm::{ChatModel, OpenAiChat};
 use crate::session::SessionRegistry;
 use crate::session::registry::SessionContext;
+use crate::voice::Voice;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -30,6 +31,8 @@ pub struct AppState {
     pub login_limiter: Arc<RateLimiter>,
     /// Base of links handed to people, e.g. `http://127.0.0.1:8080`.
     pub public_url: Arc<str>,
+    /// Speech models, loaded when first needed.
+    pub voice: Voice,
 }
 
 /// Swappable engines; tests inject a chat model that talks to a loopback server.
@@ -84,6 +87,7 @@ impl App {
             interviewer,
             disclosure_version: config.interview.disclosure_version.clone(),
         };
+        let config = Arc::new(config);
         let state = AppState {
             public_url: config.public_url(port).into(),
             login_limiter: Arc::new(RateLimiter::new(
@@ -91,7 +95,8 @@ impl App {
                 rate_limit::WINDOW,
             )),
             sessions: SessionRegistry::new(ctx, tasks.clone(), cancel.clone()),
-            config: Arc::new(config),
+            voice: Voice::new(config.clone()),
+            config,
             db,
         };
         Ok(Self {

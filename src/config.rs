@@ -99,6 +99,8 @@ pub struct InterviewConfig {
     pub max_code_bytes: usize,
     /// Longest typed answer accepted, in bytes.
     pub max_answer_bytes: usize,
+    /// Longest spoken answer accepted as one upload.
+    pub max_audio_secs: u32,
     /// Version tag of the AI disclosure and consent text shown to candidates; stored with
     /// each consent so a changed text is traceable.
     pub disclosure_version: String,
@@ -110,6 +112,7 @@ impl Default for InterviewConfig {
             invite_ttl_hours: 7 * 24,
             max_code_bytes: 200 * 1024,
             max_answer_bytes: 20 * 1024,
+            max_audio_secs: 600,
             disclosure_version: "2026-11".into(),
         }
     }
@@ -318,6 +321,12 @@ impl Config {
             return bad(format!(
                 "stt.vad_threshold {} is out of range; use 0.2..=0.95 (default 0.5)",
                 self.stt.vad_threshold
+            ));
+        }
+        if !(5..=1800).contains(&self.interview.max_audio_secs) {
+            return bad(format!(
+                "interview.max_audio_secs {} is out of range; use 5..=1800 (default 600)",
+                self.interview.max_audio_secs
             ));
         }
         if !(0.5..=2.0).contains(&self.tts.length_scale) {

@@ -44,3 +44,4 @@ pub mod pipeline;
 pub mod scoring;
 pub mod session;
 pub mod telemetry;
+pub mod voice;

@@ -344,13 +344,16 @@ pub async fn submit_code(
     Ok(axum::Json(out))
 }
 
-/// The transcript: for its candidate, or for staff of its organization (never a practice
-/// interview: those are the candidate's alone). Staff reads are audited.
-pub async fn transcript(
-    State(app): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<impl IntoResponse, ApiError> {
+/// An interview the viewer may read: its candidate's own, or a hiring interview of the
+/// recruiter's organization (any, for an admin). Others do not exist for the viewer. Staff
+/// reads are written to the audit log as `action`.
+pub(super) async fn readable_interview(
+    app: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    action: &str,
+    detail: Value,
+) -> Result<interview::Model, ApiError> {
     let i = interviews::get(&app.db, id).await?;
     let allowed = match viewer.role {
         Role::Candidate => i.candidate_user_id == viewer.user.id,
@@ -368,13 +371,24 @@ pub async fn transcript(
         db::audit::record(
             &app.db,
             &viewer.actor(),
-            "transcript_read",
+            action,
             "interview",
             Some(i.id),
-            json!({}),
+            detail,
         )
         .await?;
     }
+    Ok(i)
+}
+
+/// The transcript: for its candidate, or for staff of its organization (never a practice
+/// interview: those are the candidate's alone). Staff reads are audited.
+pub async fn transcript(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    let i = readable_interview(&app, &viewer, id, "transcript_read", json!({})).await?;
     let state: EngineState =
         serde_json::from_value(i.engine_state.clone()).map_err(ApiError::internal)?;
     let turns: Vec<TurnView> = interviews::turns(&app.db, id)

@@ -10,6 +10,7 @@ pub mod extract;
 mod interview_ws;
 mod pages;
 mod recruiter;
+mod voice;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -107,6 +108,12 @@ fn table() -> Vec<Route> {
             post(candidate::submit_code),
         ),
         r(
+            M::POST,
+            "/api/interviews/{id}/answers/audio",
+            Candidate,
+            post(voice::spoken_answer).layer(DefaultBodyLimit::max(voice::MAX_UPLOAD_BYTES)),
+        ),
+        r(
             M::GET,
             "/api/interviews/{id}/ws",
             Candidate,
@@ -118,6 +125,18 @@ fn table() -> Vec<Route> {
             "/api/interviews/{id}",
             SignedIn,
             get(candidate::transcript),
+        ),
+        r(
+            M::GET,
+            "/api/interviews/{id}/turns/{seq}/speech",
+            SignedIn,
+            get(voice::turn_speech),
+        ),
+        r(
+            M::GET,
+            "/api/interviews/{id}/turns/{seq}/recording",
+            SignedIn,
+            get(voice::turn_recording),
         ),
         // Recruiters (their organization) and admins (all): reading.
         r(M::GET, "/recruiter", Staff, get(pages::recruiter)),

@@ -50,6 +50,24 @@ async fn every_route_against_every_role() {
     let recruiter = Client::login(&app, "rec@acme.example").await;
     let (job, link) = role_with_invite(&recruiter, "cand@example.com").await;
     let (candidate, interview) = open_invite(&app, &link).await;
+    // A spoken answer, so that its recording exists to be asked for.
+    say(
+        &candidate,
+        interview,
+        json!({ "type": "consent", "accepted": true }),
+    )
+    .await;
+    let wav = std::fs::read(root().join("tests/fixtures/audio/jfk.wav")).unwrap();
+    let (status, _, body) = candidate
+        .bytes(
+            Method::POST,
+            &format!("/api/interviews/{interview}/answers/audio"),
+            Some(("audio/wav", wav)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let spoken: Value = serde_json::from_slice(&body).unwrap();
+    let spoken_seq = spoken["turns"][0]["seq"].as_i64().unwrap();
     let (_, other_link) = role_with_invite(&recruiter, "other@example.com").await;
     let (other_candidate, _) = open_invite(&app, &other_link).await;
     let bank = bank_id(&recruiter, "coding-fundamentals").await;
@@ -90,6 +108,11 @@ async fn every_route_against_every_role() {
             .replace("/interview/{id}", &format!("/interview/{interview}"))
             .replace("/api/jobs/{id}", &format!("/api/jobs/{job}"))
             .replace("/api/banks/{id}", &format!("/api/banks/{bank}"))
+            .replace(
+                "/turns/{seq}/recording",
+                &format!("/turns/{spoken_seq}/recording"),
+            )
+            .replace("/turns/{seq}/speech", "/turns/1/speech")
             .replace("{token}", &fresh_token)
             .replace("{file}", "app.js");
         assert!(!path.contains('{'), "no sample value for {}", route.path);
@@ -179,6 +202,8 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/practice/interviews" => json!({ "bank_id": bank, "questions": 1 }),
         "/api/interviews/{id}/messages" => json!({ "type": "answer", "text": "hello" }),
         "/api/interviews/{id}/code" => json!({ "language": "python", "code": "print(1)" }),
+        // JSON where audio is expected: refused as the wrong media type, after authorization.
+        "/api/interviews/{id}/answers/audio" => json!({}),
         "/api/jobs" => json!({ "title": "Matrix role" }),
         "/api/jobs/{id}/banks" => json!({ "bank_id": bank }),
         "/api/jobs/{id}/plan" => json!({ "items": [] }),

@@ -118,7 +118,8 @@ impl Client {
         }
     }
 
-    pub async fn request(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
+    /// A request with this client's session cookie and CSRF token.
+    fn builder(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(c) = &self.cookie {
             req = req.header("cookie", c);
@@ -126,6 +127,31 @@ impl Client {
         if let Some(t) = &self.csrf {
             req = req.header("x-csrf-token", t);
         }
+        req
+    }
+
+    /// Raw bytes out and in (audio): status, headers and body.
+    pub async fn bytes(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        upload: Option<(&str, Vec<u8>)>,
+    ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut req = self.builder(method, path);
+        if let Some((content_type, body)) = upload {
+            req = req.header("content-type", content_type).body(body);
+        }
+        let res = req.send().await.expect("request sent");
+        let (status, headers) = (res.status(), res.headers().clone());
+        (
+            status,
+            headers,
+            res.bytes().await.unwrap_or_default().to_vec(),
+        )
+    }
+
+    pub async fn request(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
+        let mut req = self.builder(method, path);
         if let Some(b) = body {
             req = req.json(&b);
         }

@@ -12,3 +12,4 @@ mod llm_follow_ups;
 mod restart;
 mod speak;
 mod speech;
+mod voice_answers;

@@ -162,12 +162,15 @@ struct Collector {
     events: Vec<(u32, String)>,
 }
 
-/// Speech for `text` with the fallback voice: mono samples at the engine's rate, and the
-/// phoneme events (start in ms, IPA).
-pub fn synthesize(
-    text: &str,
-    voice: &str,
-) -> Result<(Vec<f32>, u32, Vec<(u32, String)>), EspeakError> {
+/// What espeak-ng said: mono samples at its rate, and phoneme events (start in ms, IPA).
+pub struct Synthesized {
+    pub pcm: Vec<f32>,
+    pub sample_rate: u32,
+    pub events: Vec<(u32, String)>,
+}
+
+/// Speech for `text` with the fallback voice.
+pub fn synthesize(text: &str, voice: &str) -> Result<Synthesized, EspeakError> {
     let text = CString::new(text).map_err(|_| EspeakError::Nul)?;
     with_voice(voice, |engine| {
         let mut collector = Collector::default();
@@ -193,7 +196,11 @@ pub fn synthesize(
             .iter()
             .map(|&s| f32::from(s) / 32768.0)
             .collect();
-        Ok((pcm, engine.sample_rate, collector.events))
+        Ok(Synthesized {
+            pcm,
+            sample_rate: engine.sample_rate,
+            events: collector.events,
+        })
     })
 }
 

@@ -85,7 +85,11 @@ impl Speaker {
     }
 
     fn espeak_sentence(&self, text: &str) -> Result<SpeechAudio, SpeakError> {
-        let (pcm, rate, events) = espeak::synthesize(text, &self.espeak_voice)?;
+        let espeak::Synthesized {
+            pcm,
+            sample_rate: rate,
+            events,
+        } = espeak::synthesize(text, &self.espeak_voice)?;
         if pcm.is_empty() {
             return Err(SpeakError::Empty(text.into()));
         }

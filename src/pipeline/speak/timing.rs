@@ -39,7 +39,7 @@ pub fn from_piper_durations(
     }
     let frames: Vec<u64> = frames.iter().map(|f| f.max(0.0).round() as u64).collect();
     let total: u64 = frames.iter().sum();
-    if total == 0 || samples as u64 % total != 0 {
+    if total == 0 || !(samples as u64).is_multiple_of(total) {
         return Err(TimingError::Frames {
             samples,
             frames: total,
@@ -96,12 +96,12 @@ fn merge_marks(spans: Vec<(String, f64, f64)>) -> Vec<Phoneme> {
             pending_start = Some((marks + &symbol, from));
             continue;
         }
-        if only.is_some_and(attaches_backward) {
-            if let Some(prev) = out.last_mut() {
-                prev.symbol.push_str(&symbol);
-                prev.end = end;
-                continue;
-            }
+        if only.is_some_and(attaches_backward)
+            && let Some(prev) = out.last_mut()
+        {
+            prev.symbol.push_str(&symbol);
+            prev.end = end;
+            continue;
         }
         let (symbol, start) = match pending_start.take() {
             Some((marks, from)) => (marks + &symbol, from),

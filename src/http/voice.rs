@@ -1,0 +1,148 @@
+//! The voice path that needs no WebRTC: the candidate's page records an answer and uploads
+//! it as WAV; the server finds the speech, transcribes it, stores the recording with the
+//! turn, and serves every interviewer turn as speech.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::IntoResponse;
+use serde_json::json;
+
+use super::candidate::{check_size, own_interview, readable_interview};
+use super::error::ApiError;
+use super::extract::Viewer;
+use crate::app::AppState;
+use crate::audio::{self, AudioError, SAMPLE_RATE_HZ};
+use crate::db::interviews::{self, NewRecording, SpokenTurn, status};
+use crate::pipeline::messages::CandidateInput;
+use crate::voice::VoiceError;
+
+/// Largest upload: ten minutes of 48 kHz stereo 16-bit WAV, and some.
+pub const MAX_UPLOAD_BYTES: usize = 120 * 1024 * 1024;
+
+impl From<VoiceError> for ApiError {
+    fn from(e: VoiceError) -> Self {
+        match e {
+            VoiceError::Unavailable(_) => Self::Unavailable(e.to_string()),
+            _ => Self::internal(e),
+        }
+    }
+}
+
+fn wav_response(wav: Vec<u8>, extra: Option<(&'static str, String)>) -> impl IntoResponse {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Some((name, value)) = extra
+        && let Ok(v) = value.parse()
+    {
+        headers.insert(name, v);
+    }
+    (headers, wav)
+}
+
+/// A spoken answer as a WAV upload (any layout; the page sends 16 kHz mono).
+pub async fn spoken_answer(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    let interview = own_interview(&app, &viewer, id).await?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !matches!(
+        content_type.split(';').next().unwrap_or("").trim(),
+        "audio/wav" | "audio/x-wav" | "audio/wave"
+    ) {
+        return Err(ApiError::Unsupported(format!(
+            "send the answer as audio/wav, not `{content_type}`"
+        )));
+    }
+    // Spend no transcription on an interview that cannot take an answer.
+    if interview.status != status::IN_PROGRESS {
+        return Err(ApiError::Conflict(format!(
+            "the interview is {}, not waiting for a spoken answer",
+            interview.status.replace('_', " ")
+        )));
+    }
+    let pcm = audio::wav::decode(std::io::Cursor::new(&body)).map_err(|e| match e {
+        AudioError::Empty => ApiError::Unprocessable("the recording is empty".into()),
+        other => ApiError::Unprocessable(format!("cannot read the recording: {other}")),
+    })?;
+    let max_secs = app.config.interview.max_audio_secs;
+    if pcm.duration_secs() > max_secs as f64 {
+        return Err(ApiError::TooLarge(format!(
+            "the recording lasts {:.0} s; answers are limited to {max_secs} s",
+            pcm.duration_secs()
+        )));
+    }
+    let recording = audio::wav::encode(&pcm.samples, SAMPLE_RATE_HZ).map_err(ApiError::internal)?;
+    let duration_ms = (pcm.duration_secs() * 1000.0).round() as i64;
+    let heard = app.voice.models().await?.hear(pcm).await?;
+    let text = heard.transcript.text();
+    if text.trim().is_empty() {
+        return Err(ApiError::Unprocessable(
+            "no speech was heard in the recording; check the microphone and try again".into(),
+        ));
+    }
+    let input = CandidateInput::Answer { text };
+    check_size(&app, &input)?;
+    let speech = SpokenTurn {
+        word_timings: serde_json::to_value(&heard.transcript.words).map_err(ApiError::internal)?,
+        duration_ms,
+        recording: NewRecording {
+            content_type: "audio/wav",
+            sample_rate: SAMPLE_RATE_HZ as i32,
+            data: recording,
+        },
+    };
+    let out = app.sessions.get(id).await?.spoken(input, speech).await?;
+    Ok(axum::Json(json!({
+        "turns": out.turns,
+        "state": out.state,
+        "heard": { "text": heard.transcript.text(), "words": heard.transcript.words },
+    })))
+}
+
+/// An interviewer turn in the interviewer's voice, as WAV; `x-voice` names the voice that
+/// spoke it (`espeak` when Piper failed and the fallback stood in).
+pub async fn turn_speech(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, seq)): Path<(i64, i32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let interview =
+        readable_interview(&app, &viewer, id, "speech_played", json!({ "seq": seq })).await?;
+    let turn = interviews::turn(&app.db, interview.id, seq)
+        .await?
+        .filter(|t| t.speaker == "interviewer")
+        .ok_or(ApiError::NotFound)?;
+    let speech = app.voice.models().await?.speak(turn.text).await?;
+    let wav = audio::wav::encode(&speech.pcm, speech.sample_rate).map_err(ApiError::internal)?;
+    let voice = serde_json::to_value(speech.voice)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    Ok(wav_response(wav, Some(("x-voice", voice))))
+}
+
+/// The recording of a spoken answer, for its candidate or for reviewers (audited).
+pub async fn turn_recording(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, seq)): Path<(i64, i32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let interview =
+        readable_interview(&app, &viewer, id, "recording_played", json!({ "seq": seq })).await?;
+    let rec = interviews::recording(&app.db, interview.id, seq)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(wav_response(rec.data, None))
+}

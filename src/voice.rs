@@ -1,0 +1,113 @@
+//! The speech models one process shares (Whisper, the VAD, the interviewer's voice), loaded
+//! on first use so a server that only ever runs text interviews never pays for them, and
+//! the async drivers that run the synchronous stages on blocking threads.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::audio::Pcm16k;
+use crate::config::Config;
+use crate::pipeline::listen::Silero;
+use crate::pipeline::messages::SpeechAudio;
+use crate::pipeline::recording::{HearError, Heard, hear};
+use crate::pipeline::speak::{SpeakError, Speaker};
+use crate::pipeline::transcribe::Whisper;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VoiceError {
+    #[error("speech models are unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Hear(#[from] HearError),
+    #[error(transparent)]
+    Speak(#[from] SpeakError),
+    #[error("speech task failed: {0}")]
+    Task(String),
+}
+
+pub struct VoiceModels {
+    config: Arc<Config>,
+    whisper: Whisper,
+    vad: Mutex<Silero>,
+    speaker: Arc<Speaker>,
+    /// Whisper already uses every core it is given: one transcription at a time.
+    transcribing: Semaphore,
+}
+
+/// Loads the models once, when first asked.
+#[derive(Clone)]
+pub struct Voice {
+    config: Arc<Config>,
+    models: Arc<OnceCell<Arc<VoiceModels>>>,
+}
+
+impl Voice {
+    pub fn new(config: Arc<Config>) -> Self {
+        Self {
+            config,
+            models: Arc::new(OnceCell::new()),
+        }
+    }
+
+    pub async fn models(&self) -> Result<Arc<VoiceModels>, VoiceError> {
+        self.models
+            .get_or_try_init(|| async {
+                let config = self.config.clone();
+                tokio::task::spawn_blocking(move || VoiceModels::load(config))
+                    .await
+                    .map_err(|e| VoiceError::Task(e.to_string()))?
+                    .map(Arc::new)
+            })
+            .await
+            .cloned()
+    }
+}
+
+impl VoiceModels {
+    fn load(config: Arc<Config>) -> Result<Self, VoiceError> {
+        let unavailable = |e: &dyn std::fmt::Display| VoiceError::Unavailable(e.to_string());
+        let stt = &config.stt;
+        let whisper =
+            Whisper::load(&stt.model, stt.threads, &stt.language).map_err(|e| unavailable(&e))?;
+        let vad = Silero::load(&stt.vad_model, &stt.onnxruntime).map_err(|e| unavailable(&e))?;
+        let speaker = Speaker::load(&config.tts, &stt.onnxruntime).map_err(|e| unavailable(&e))?;
+        Ok(Self {
+            whisper,
+            vad: Mutex::new(vad),
+            speaker: Arc::new(speaker),
+            transcribing: Semaphore::new(1),
+            config,
+        })
+    }
+
+    pub fn speaker(&self) -> Arc<Speaker> {
+        self.speaker.clone()
+    }
+
+    /// Transcribes and measures a whole recorded answer.
+    pub async fn hear(self: &Arc<Self>, pcm: Pcm16k) -> Result<Heard, VoiceError> {
+        let _permit = self
+            .transcribing
+            .acquire()
+            .await
+            .map_err(|e| VoiceError::Task(e.to_string()))?;
+        let models = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut session = models.whisper.session().map_err(HearError::from)?;
+            let mut vad = models.vad.lock().unwrap_or_else(|p| p.into_inner());
+            Ok(hear(&models.config, &mut vad, &mut session, &pcm.samples)?)
+        })
+        .await
+        .map_err(|e| VoiceError::Task(e.to_string()))?
+    }
+
+    /// The whole of `text` in the interviewer's voice.
+    pub async fn speak(self: &Arc<Self>, text: String) -> Result<SpeechAudio, VoiceError> {
+        let speaker = self.speaker.clone();
+        tokio::task::spawn_blocking(move || speaker.speak(&text))
+            .await
+            .map_err(|e| VoiceError::Task(e.to_string()))?
+            .map_err(VoiceError::from)
+    }
+}
