@@ -44,17 +44,60 @@ async function topBar() {
   }
 }
 
-function renderTurns(container, turns) {
+// Turns of interview `interviewId`; a spoken answer gets a player for its recording.
+function renderTurns(container, turns, interviewId) {
   container.innerHTML = "";
-  for (const t of turns) appendTurn(container, t);
+  for (const t of turns) appendTurn(container, t, interviewId);
 }
 
-function appendTurn(container, t) {
+function appendTurn(container, t, interviewId) {
   const div = document.createElement("div");
   const who = t.speaker === "candidate" ? "Candidate" : "Interviewer";
   div.className = "turn " + (t.speaker === "candidate" ? "candidate" : "interviewer") + (t.kind === "code" ? " code" : "");
   div.dataset.kind = t.kind;
-  div.innerHTML = `<span class="who">${who} · ${esc(t.kind.replace(/_/g, " "))}${t.source === "llm" ? " · LLM" : ""}</span>${esc(t.text)}`;
+  div.dataset.seq = t.seq;
+  const spoken = t.spoken ? " · spoken" : "";
+  div.innerHTML = `<span class="who">${who} · ${esc(t.kind.replace(/_/g, " "))}${t.source === "llm" ? " · LLM" : ""}${spoken}</span>${esc(t.text)}`;
+  if (t.spoken && interviewId) {
+    const audio = document.createElement("audio");
+    audio.controls = true;
+    audio.preload = "none";
+    audio.src = `/api/interviews/${encodeURIComponent(interviewId)}/turns/${t.seq}/recording`;
+    audio.setAttribute("aria-label", "Recording of this answer");
+    div.appendChild(audio);
+  }
   container.appendChild(div);
   container.scrollTop = container.scrollHeight;
+}
+
+// 16-bit mono WAV bytes of `samples` (floats in -1..1).
+function encodeWav(samples, rate) {
+  const buf = new ArrayBuffer(44 + samples.length * 2);
+  const v = new DataView(buf);
+  const text = (at, s) => { for (let i = 0; i < s.length; i++) v.setUint8(at + i, s.charCodeAt(i)); };
+  text(0, "RIFF"); v.setUint32(4, 36 + samples.length * 2, true); text(8, "WAVE");
+  text(12, "fmt "); v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true);
+  v.setUint32(24, rate, true); v.setUint32(28, rate * 2, true); v.setUint16(32, 2, true); v.setUint16(34, 16, true);
+  text(36, "data"); v.setUint32(40, samples.length * 2, true);
+  for (let i = 0; i < samples.length; i++) {
+    const x = Math.max(-1, Math.min(1, samples[i]));
+    v.setInt16(44 + i * 2, Math.round(x * 32767), true);
+  }
+  return new Blob([buf], { type: "audio/wav" });
+}
+
+// What MediaRecorder captured (WebM/Opus, or whatever the browser makes), decoded by the
+// browser and rendered to 16 kHz mono: the form the speech stages take.
+async function recordingToWav(blob) {
+  const ctx = new AudioContext();
+  let decoded;
+  try { decoded = await ctx.decodeAudioData(await blob.arrayBuffer()); } finally { ctx.close(); }
+  const rate = 16000;
+  const off = new OfflineAudioContext(1, Math.max(1, Math.ceil(decoded.duration * rate)), rate);
+  const src = off.createBufferSource();
+  src.buffer = decoded;
+  src.connect(off.destination);
+  src.start();
+  const rendered = await off.startRendering();
+  return encodeWav(rendered.getChannelData(0), rate);
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use whisper_rs::{
     FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+    WhisperTokenData,
 };
 
 use super::words::{Token, words_from_tokens};
@@ -141,6 +142,7 @@ impl WhisperSession<'_> {
         let eot = self.whisper.ctx.token_eot();
         let mut tokens = Vec::new();
         for segment in self.state.as_iter() {
+            let mut pieces = Vec::new();
             for i in 0..segment.n_tokens() {
                 let Some(tok) = segment.get_token(i) else {
                     continue;
@@ -149,21 +151,117 @@ impl WhisperSession<'_> {
                     continue; // timestamps and other special tokens
                 }
                 let data = tok.token_data();
-                let text = tok
-                    .to_str_lossy()
-                    .map_err(|e| SttError::Decode(e.to_string()))?
-                    .into_owned();
-                tokens.push(Token {
-                    text,
-                    start_cs: data.t0,
-                    end_cs: data.t1,
-                    prob: data.p,
-                });
+                let bytes = tok
+                    .to_bytes()
+                    .map_err(|e| SttError::Decode(e.to_string()))?;
+                pieces.push((bytes.to_vec(), data));
             }
+            if is_non_speech(segment.no_speech_probability(), &pieces) {
+                tracing::debug!("dropping a segment Whisper itself rates as no speech");
+                continue;
+            }
+            tokens.extend(join_utf8(pieces));
         }
         let duration = samples.len() as f64 / 16_000.0;
         Ok(Transcript {
             words: words_from_tokens(&tokens, duration),
         })
+    }
+}
+
+/// OpenAI's rule for a segment to skip: the model thinks there is no speech and is unsure of
+/// the words it wrote anyway (what it invents in noise and at the end of a recording).
+fn is_non_speech(no_speech_prob: f32, pieces: &[(Vec<u8>, WhisperTokenData)]) -> bool {
+    if pieces.is_empty() {
+        return false;
+    }
+    let mean_logprob = pieces.iter().map(|(_, d)| d.plog).sum::<f32>() / pieces.len() as f32;
+    no_speech_prob > 0.6 && mean_logprob < -1.0
+}
+
+/// Tokens are byte pieces: a character outside ASCII can be split across two of them. Pieces
+/// are joined until they form valid UTF-8, so no word carries half a character.
+fn join_utf8(pieces: Vec<(Vec<u8>, WhisperTokenData)>) -> Vec<Token> {
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut pending: Option<(Vec<u8>, WhisperTokenData)> = None;
+    for (bytes, data) in pieces {
+        let (bytes, first) = match pending.take() {
+            Some((mut held, first)) => {
+                held.extend_from_slice(&bytes);
+                (
+                    held,
+                    WhisperTokenData {
+                        t1: data.t1,
+                        p: first.p.min(data.p),
+                        ..first
+                    },
+                )
+            }
+            None => (bytes, data),
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => out.push(Token {
+                text,
+                start_cs: first.t0,
+                end_cs: first.t1,
+                prob: first.p,
+            }),
+            // A character cut short at the end: wait for the piece that completes it.
+            Err(e) if e.utf8_error().error_len().is_none() => {
+                pending = Some((e.into_bytes(), first));
+            }
+            Err(e) => out.push(Token {
+                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                start_cs: first.t0,
+                end_cs: first.t1,
+                prob: first.p,
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(t0: i64, t1: i64, p: f32, plog: f32) -> WhisperTokenData {
+        WhisperTokenData {
+            id: 0,
+            tid: 0,
+            p,
+            plog,
+            pt: 0.0,
+            ptsum: 0.0,
+            t0,
+            t1,
+            t_dtw: -1,
+            vlen: 0.0,
+        }
+    }
+
+    #[test]
+    fn characters_split_across_tokens_are_joined() {
+        let note = "é".as_bytes();
+        let tokens = join_utf8(vec![
+            (b" caf".to_vec(), data(0, 10, 0.9, -0.1)),
+            (note[..1].to_vec(), data(10, 12, 0.8, -0.2)),
+            (note[1..].to_vec(), data(12, 20, 0.7, -0.3)),
+            (vec![0xff], data(20, 30, 0.1, -3.0)),
+        ]);
+        let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, [" caf", "é", "\u{fffd}"]);
+        assert_eq!((tokens[1].start_cs, tokens[1].end_cs), (10, 20));
+        assert!((tokens[1].prob - 0.7).abs() < 1e-6);
+    }
+
+    #[test]
+    fn unsure_segments_that_the_model_calls_silence_are_dropped() {
+        let unsure = vec![(b" Aoooo".to_vec(), data(0, 10, 0.01, -4.0))];
+        let sure = vec![(b" yes".to_vec(), data(0, 10, 0.9, -0.1))];
+        assert!(is_non_speech(0.9, &unsure));
+        assert!(!is_non_speech(0.9, &sure));
+        assert!(!is_non_speech(0.1, &unsure));
+        assert!(!is_non_speech(0.9, &[]));
     }
 }

@@ -12,6 +12,8 @@ pub struct Token {
     pub prob: f32,
 }
 
+const END_MARGIN_SECS: f64 = 0.02;
+
 /// Words with times in seconds, clamped to the utterance; a word's probability is the lowest
 /// of its tokens, so one doubtful piece marks the whole word as doubtful.
 pub fn words_from_tokens(tokens: &[Token], duration_secs: f64) -> Vec<Word> {
@@ -40,6 +42,12 @@ pub fn words_from_tokens(tokens: &[Token], duration_secs: f64) -> Vec<Word> {
             }),
         }
     }
+    // Symbols Whisper writes for sounds that are not speech ("♪") are not words, and neither
+    // is a word placed at the very end of the clip: no audio lies under it (what Whisper
+    // appends when a recording stops mid-noise).
+    words.retain(|w| {
+        w.text.chars().any(char::is_alphanumeric) && w.start < duration_secs - END_MARGIN_SECS
+    });
     words
 }
 
@@ -90,6 +98,20 @@ mod tests {
         assert_eq!(texts, ["And", "so", "fellow,", "Americans"]);
         assert_eq!((words[2].start, words[2].end), (0.6, 1.0));
         assert_eq!(words[2].prob, 0.7);
+    }
+
+    #[test]
+    fn sound_symbols_and_words_past_the_end_are_dropped() {
+        let words = words_from_tokens(
+            &[
+                tok(" country", 0, 50, 0.9),
+                tok(" ♪", 60, 80, 0.2),
+                tok(" Aoooo", 200, 200, 0.0),
+            ],
+            2.0,
+        );
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["country"]);
     }
 
     fn words(text: &str) -> Vec<Word> {
