@@ -382,5 +382,11 @@ fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Re
         ),
         _ => println!("too little voiced speech for pitch figures"),
     }
+    if heard.transcript.words.is_empty() {
+        println!("no speech found");
+    }
+    for w in &heard.quality.warnings {
+        println!("warning: {w}");
+    }
     Ok(())
 }

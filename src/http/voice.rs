@@ -107,7 +107,11 @@ pub async fn spoken_answer(
     Ok(axum::Json(json!({
         "turns": out.turns,
         "state": out.state,
-        "heard": { "text": heard.transcript.text(), "words": heard.transcript.words },
+        "heard": {
+            "text": heard.transcript.text(),
+            "words": heard.transcript.words,
+            "quality": heard.quality,
+        },
     })))
 }
 

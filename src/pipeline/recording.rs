@@ -30,6 +30,62 @@ pub struct Heard {
     pub transcript: Transcript,
     pub fluency: fluency::Fluency,
     pub prosody: prosody::Prosody,
+    pub quality: Quality,
+}
+
+/// How far the transcript can be trusted, said rather than hidden.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quality {
+    /// Mean of Whisper's word probabilities; none without words.
+    pub mean_word_prob: Option<f32>,
+    /// Share of words below `LOW_WORD_PROB`.
+    pub doubtful_word_share: Option<f32>,
+    /// Share of samples at full scale: the recording was too loud.
+    pub clipped_share: f32,
+    pub low_confidence: bool,
+    /// Plain-language reasons, for the reviewer.
+    pub warnings: Vec<String>,
+}
+
+const LOW_WORD_PROB: f32 = 0.5;
+const CLIPPED_LEVEL: f32 = 0.99;
+/// Above this share of clipped samples the audio is distorted enough to say so.
+const CLIPPED_WARN: f32 = 0.001;
+/// Above this share the transcript itself is in doubt.
+const CLIPPED_LOW: f32 = 0.01;
+
+pub fn quality(transcript: &Transcript, samples: &[f32]) -> Quality {
+    let words = &transcript.words;
+    let n = words.len() as f32;
+    let mean_word_prob = (!words.is_empty()).then(|| words.iter().map(|w| w.prob).sum::<f32>() / n);
+    let doubtful_word_share = (!words.is_empty())
+        .then(|| words.iter().filter(|w| w.prob < LOW_WORD_PROB).count() as f32 / n);
+    let clipped = samples.iter().filter(|s| s.abs() >= CLIPPED_LEVEL).count();
+    let clipped_share = clipped as f32 / samples.len().max(1) as f32;
+    let mut warnings = Vec::new();
+    if clipped_share > CLIPPED_WARN {
+        warnings.push(format!(
+            "{:.1}% of the recording is clipped (too loud); words may be misheard",
+            clipped_share * 100.0
+        ));
+    }
+    if let Some(share) = doubtful_word_share
+        && share > 0.25
+    {
+        warnings.push(format!(
+            "the recognizer is unsure of {:.0}% of the words",
+            share * 100.0
+        ));
+    }
+    Quality {
+        low_confidence: mean_word_prob.is_some_and(|p| p < 0.6)
+            || doubtful_word_share.is_some_and(|s| s > 0.25)
+            || clipped_share > CLIPPED_LOW,
+        mean_word_prob,
+        doubtful_word_share,
+        clipped_share,
+        warnings,
+    }
 }
 
 fn as_seconds<S: serde::Serializer>(r: &[Range<usize>], s: S) -> Result<S::Ok, S::Error> {
@@ -54,6 +110,7 @@ pub fn hear(
     let probs = vad.probabilities(samples)?;
     let segments = speech_segments(&probs, samples.len(), settings);
     let transcript = transcribe_segments(whisper, samples, &segments, config.stt.audio_context)?;
+    let quality = quality(&transcript, samples);
     let fluency = fluency::measure(
         &transcript,
         fluency::Settings {
@@ -66,5 +123,6 @@ pub fn hear(
         transcript,
         fluency,
         prosody: prosody::measure(samples),
+        quality,
     })
 }

@@ -242,3 +242,98 @@ fn a_thinking_pause_does_not_end_the_turn() {
         "{ends:?}"
     );
 }
+
+fn hear(samples: &[f32]) -> interviewer::pipeline::recording::Heard {
+    let config = interviewer::config::Config::default();
+    let whisper = whisper();
+    interviewer::pipeline::recording::hear(
+        &config,
+        &mut vad(),
+        &mut whisper.session().unwrap(),
+        samples,
+    )
+    .unwrap()
+}
+
+#[test]
+fn ten_minutes_of_silence_give_no_words() {
+    let heard = hear(&vec![0.0; 600 * 16_000]);
+    assert!(heard.speech_segments.is_empty());
+    assert!(heard.transcript.words.is_empty());
+    assert_eq!(heard.fluency.words, 0);
+    assert!(!heard.quality.low_confidence && heard.quality.mean_word_prob.is_none());
+}
+
+#[test]
+fn clipped_noisy_speech_gives_words_or_says_it_is_unsure() {
+    let pcm = wav::read_file(&root().join("tests/fixtures/audio/jfk.wav")).unwrap();
+    // Eight times too loud (hard clipping) under white noise about 10 dB below the speech.
+    let mut seed = 11u32;
+    let mut noise = || {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        ((seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5) * 0.2
+    };
+    let harsh: Vec<f32> = pcm
+        .samples
+        .iter()
+        .map(|s| (s * 8.0 + noise()).clamp(-1.0, 1.0))
+        .collect();
+    let heard = hear(&harsh);
+    assert!(heard.quality.clipped_share > 0.001, "{:?}", heard.quality);
+    assert!(
+        heard.quality.warnings.iter().any(|w| w.contains("clipped")),
+        "{:?}",
+        heard.quality
+    );
+    let reference = "and so my fellow americans ask not what your country can do for you ask what you can do for your country";
+    use interviewer::pipeline::transcribe::wer;
+    let error = wer::wer(reference, &wer::normalize(&heard.transcript.text()));
+    assert!(
+        error <= 0.3 || heard.quality.low_confidence,
+        "WER {error:.2} without a warning: {:?} {:?}",
+        heard.transcript.text(),
+        heard.quality
+    );
+}
+
+fn silent_wav(samples: usize) -> Vec<u8> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut cursor = std::io::Cursor::new(Vec::new());
+    let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
+    for _ in 0..samples {
+        w.write_sample(0i16).unwrap();
+    }
+    w.finalize().unwrap();
+    cursor.into_inner()
+}
+
+#[test]
+fn the_transcribe_command_refuses_broken_files_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let jfk = std::fs::read(root().join("tests/fixtures/audio/jfk.wav")).unwrap();
+    let cases = [
+        ("truncated.wav", jfk[..1000].to_vec(), "not a readable WAV"),
+        ("empty.wav", Vec::new(), "not a readable WAV"),
+        ("no-samples.wav", silent_wav(0), "empty"),
+    ];
+    for (name, bytes, reason) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"))
+            .args(["transcribe", path.to_str().unwrap()])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(reason) && !stderr.contains("panicked"),
+            "{name}: {stderr}"
+        );
+    }
+}
