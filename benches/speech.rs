@@ -1,13 +1,17 @@
 //! Speech-stage figures on this machine: end of speech → final transcript for 2, 5 and 8 s
-//! utterances (p50/p95) with Whisper tiny.en on 2 threads, at the full 30 s audio context and
-//! at a context sized to the clip; Whisper's real-time factor; VAD cost per frame.
-//! Run: `cargo bench --bench speech` (needs `scripts/fetch-models`).
+//! utterances (p50/p95) with Whisper tiny.en and base on 2 threads, at the full 30 s audio
+//! context, at a context sized to the clip, and `auto`; Whisper's real-time factor and WER;
+//! Piper's time to first audio and real-time factor; VAD cost per frame.
+//! Run: `cargo bench --bench speech` (needs `scripts/fetch-models`; base is measured when
+//! `scripts/fetch-models --optional` has placed it).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use interviewer::audio::wav;
+use interviewer::config::TtsConfig;
 use interviewer::pipeline::listen::{FRAME_SAMPLES, Silero};
+use interviewer::pipeline::speak::{Speaker, sentences};
 use interviewer::pipeline::transcribe::{AudioContext, Whisper};
 
 const RUNS: usize = 7;
@@ -15,35 +19,20 @@ const RUNS: usize = 7;
 fn main() -> anyhow::Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let pcm = wav::read_file(&root.join("tests/fixtures/audio/jfk.wav"))?;
-    let whisper = Whisper::load(&root.join("models/ggml-tiny.en.bin"), 2, "en")?;
-    let mut session = whisper.session()?;
-    for ctx in [
-        AudioContext::Full,
-        AudioContext::SizedToClip,
-        AudioContext::Auto,
-    ] {
-        for secs in [2usize, 5, 8] {
-            // Phrases of the fixture, starting at its first word.
-            let clip = &pcm.samples[4_000..4_000 + secs * 16_000];
-            let mut times = Vec::with_capacity(RUNS);
-            let mut text = String::new();
-            for _ in 0..RUNS {
-                let t = Instant::now();
-                let tr = session.transcribe_with(clip, ctx)?;
-                times.push(t.elapsed());
-                text = tr.text();
-            }
-            times.sort();
-            let p = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    for (name, file) in [("tiny.en", "ggml-tiny.en.bin"), ("base", "ggml-base.bin")] {
+        let path = root.join("models").join(file);
+        if !path.is_file() {
             println!(
-                "whisper tiny.en {ctx:?} {secs} s clip: p50 {:.0} ms, p95 {:.0} ms, real-time factor {:.3}  \"{text}\"",
-                ms(p(0.5)),
-                ms(p(0.95)),
-                p(0.5).as_secs_f64() / secs as f64
+                "whisper {name}: {} not present (scripts/fetch-models --optional); skipped",
+                path.display()
             );
+            continue;
         }
+        let whisper = Whisper::load(&path, 2, "en")?;
+        latency(name, &whisper, &pcm.samples)?;
+        word_error_rate(name, &root, &whisper)?;
     }
-    word_error_rate(&root, &whisper)?;
+    piper(&root)?;
     let mut vad = Silero::load(
         &root.join("models/silero_vad.onnx"),
         &root.join("models/libonnxruntime.so.1.31.1"),
@@ -67,9 +56,96 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// End of speech → transcript for phrases of the jfk fixture, starting at its first word.
+fn latency(name: &str, whisper: &Whisper, samples: &[f32]) -> anyhow::Result<()> {
+    let mut session = whisper.session()?;
+    for ctx in [
+        AudioContext::Full,
+        AudioContext::SizedToClip,
+        AudioContext::Auto,
+    ] {
+        for secs in [2usize, 5, 8] {
+            let clip = &samples[4_000..4_000 + secs * 16_000];
+            let mut times = Vec::with_capacity(RUNS);
+            let mut text = String::new();
+            for _ in 0..RUNS {
+                let t = Instant::now();
+                let tr = session.transcribe_with(clip, ctx)?;
+                times.push(t.elapsed());
+                text = tr.text();
+            }
+            let (p50, p95) = percentiles(&mut times);
+            println!(
+                "whisper {name} {ctx:?} {secs} s clip: p50 {:.0} ms, p95 {:.0} ms, real-time factor {:.3}  \"{text}\"",
+                ms(p50),
+                ms(p95),
+                p50.as_secs_f64() / secs as f64
+            );
+        }
+    }
+    Ok(())
+}
+
+fn percentiles(times: &mut [Duration]) -> (Duration, Duration) {
+    times.sort();
+    let p = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    (p(0.5), p(0.95))
+}
+
+/// Piper: time from a reply's text to its first sentence's audio (what the candidate waits
+/// for), and the real-time factor over whole replies; the same for the espeak-ng fallback.
+fn piper(root: &std::path::Path) -> anyhow::Result<()> {
+    let replies = [
+        "Thanks. Could you walk me through how you would test that function?",
+        "Let us move on. Tell me about a time you disagreed with a teammate, and what you did about it.",
+        "Good. What happens to your solution when the input list is empty?",
+        "I see. Which part of that design would you change first if the traffic doubled?",
+    ];
+    let runtime = root.join("models/libonnxruntime.so.1.31.1");
+    for engine in ["piper", "espeak"] {
+        let config = TtsConfig {
+            engine: if engine == "piper" {
+                interviewer::config::TtsEngine::Piper
+            } else {
+                interviewer::config::TtsEngine::Espeak
+            },
+            voice: root.join("models/en_US-joe-medium.onnx"),
+            ..TtsConfig::default()
+        };
+        let t = Instant::now();
+        let speaker = Speaker::load(&config, &runtime)?;
+        let load = t.elapsed();
+        speaker.speak("Warm up.")?;
+        let mut first = Vec::new();
+        let (mut synth, mut audio) = (Duration::ZERO, 0.0);
+        for _ in 0..3 {
+            for reply in replies {
+                let t = Instant::now();
+                let opening = &sentences::sentences(reply)[0];
+                speaker.sentence(opening)?;
+                first.push(t.elapsed());
+                let t = Instant::now();
+                let speech = speaker.speak(reply)?;
+                synth += t.elapsed();
+                audio += speech.duration();
+            }
+        }
+        let (p50, p95) = percentiles(&mut first);
+        println!(
+            "{engine}: load {:.0} ms; first audio p50 {:.0} ms, p95 {:.0} ms; real-time factor {:.3} over {:.1} s of speech",
+            ms(load),
+            ms(p50),
+            ms(p95),
+            synth.as_secs_f64() / audio,
+            audio
+        );
+    }
+    Ok(())
+}
+
 /// WER on real read speech with ground truth (LibriVox clips, tests/fixtures) and on the
 /// jfk fixture, through the product's path: VAD, then Whisper on the speech segments.
-fn word_error_rate(root: &std::path::Path, whisper: &Whisper) -> anyhow::Result<()> {
+fn word_error_rate(name: &str, root: &std::path::Path, whisper: &Whisper) -> anyhow::Result<()> {
     use interviewer::pipeline::listen::{Settings, speech_segments};
     use interviewer::pipeline::transcribe::{transcribe_segments, wer};
     let dir = root.join("tests/fixtures/audio/librivox");
@@ -111,7 +187,7 @@ fn word_error_rate(root: &std::path::Path, whisper: &Whisper) -> anyhow::Result<
             .map(|(r, h)| (r.as_str(), h.as_str()))
             .collect();
         println!(
-            "whisper tiny.en {ctx:?}: WER {:.2}% over {} clips of read speech",
+            "whisper {name} {ctx:?}: WER {:.2}% over {} clips of read speech",
             100.0 * wer::corpus_wer(&refs),
             pairs.len()
         );

@@ -20,6 +20,9 @@ struct ManifestFile {
     name: String,
     purpose: String,
     sha256: String,
+    /// Fetched only on request (`scripts/fetch-models --optional`); the server runs without it.
+    #[serde(default)]
+    optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +40,7 @@ pub struct ModelFile {
     pub path: PathBuf,
     pub purpose: String,
     pub status: Status,
+    pub optional: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +74,7 @@ pub fn check(dir: &Path) -> Result<Vec<ModelFile>, ModelsError> {
                 path: file,
                 purpose: f.purpose,
                 status,
+                optional: f.optional,
             }
         })
         .collect())
@@ -81,6 +86,7 @@ pub fn problems(files: &[ModelFile]) -> Vec<String> {
         .iter()
         .filter_map(|f| match &f.status {
             Status::Ok => None,
+            Status::Missing if f.optional => None,
             Status::Missing => Some(format!("missing {} ({}): run scripts/fetch-models", f.path.display(), f.purpose)),
             Status::Mismatch { found } => Some(format!(
                 "{} ({}) has sha256 {found}, not the manifest's: delete it and run scripts/fetch-models",

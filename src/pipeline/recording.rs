@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::pipeline::listen::{Settings, Silero, VadError, speech_segments};
+use crate::pipeline::listen::{Settings, Silero, VadError, silences, speech_segments};
 use crate::pipeline::messages::Transcript;
 use crate::pipeline::transcribe::{SttError, WhisperSession, transcribe_segments};
 use crate::scoring::{fluency, prosody};
@@ -111,12 +111,15 @@ pub fn hear(
     let segments = speech_segments(&probs, samples.len(), settings);
     let transcript = transcribe_segments(whisper, samples, &segments, config.stt.audio_context)?;
     let quality = quality(&transcript, samples);
-    let fluency = fluency::measure(
-        &transcript,
-        fluency::Settings {
-            min_pause_secs: config.scoring.min_pause_ms as f64 / 1000.0,
-        },
+    let min_pause_secs = config.scoring.min_pause_ms as f64 / 1000.0;
+    // Silence as the segmenter ends speech: below the threshold less its hysteresis.
+    let quiet = silences(
+        &probs,
+        (config.stt.vad_threshold - 0.15).max(0.05),
+        min_pause_secs,
     );
+    let fluency =
+        fluency::measure_with_silences(&transcript, fluency::Settings { min_pause_secs }, &quiet);
     Ok(Heard {
         duration_secs: samples.len() as f64 / 16_000.0,
         speech_segments: segments,

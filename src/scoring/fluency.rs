@@ -72,7 +72,40 @@ pub struct Fluency {
     pub self_corrections: usize,
 }
 
+/// Fluency with pauses read from the gaps between word timings.
 pub fn measure(t: &Transcript, s: Settings) -> Fluency {
+    let pauses: Vec<(f64, &Word)> = t
+        .words
+        .windows(2)
+        .map(|p| ((p[1].start - p[0].end).max(0.0), &p[0]))
+        .filter(|(g, _)| *g >= s.min_pause_secs)
+        .collect();
+    summarize(t, pauses)
+}
+
+/// Fluency with pauses taken from the audio: `silences` (seconds, from the VAD) inside the
+/// speaking span and at least `min_pause_secs` long. Word timings alone miss pauses, because
+/// the recognizer stretches words over the silence around them; the words still say where
+/// each pause falls (after which word: within or between clauses).
+pub fn measure_with_silences(t: &Transcript, s: Settings, silences: &[(f64, f64)]) -> Fluency {
+    let words = &t.words;
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return summarize(t, Vec::new());
+    };
+    let pauses = silences
+        .iter()
+        .map(|&(a, b)| (a.max(first.start), b.min(last.end)))
+        .filter(|(a, b)| b - a >= s.min_pause_secs)
+        .filter_map(|(a, b)| {
+            let before = words.iter().rev().find(|w| w.start < a)?;
+            Some((b - a, before))
+        })
+        .collect();
+    summarize(t, pauses)
+}
+
+/// The figures from the words and the pauses (each with the word before it).
+fn summarize(t: &Transcript, pauses: Vec<(f64, &Word)>) -> Fluency {
     let words = &t.words;
     let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
     let syllables: usize = words.iter().map(|w| syllables(&w.text)).sum();
@@ -80,15 +113,6 @@ pub fn measure(t: &Transcript, s: Settings) -> Fluency {
         (Some(a), Some(b)) => (b.end - a.start).max(0.0),
         _ => 0.0,
     };
-    let gaps: Vec<(f64, &Word)> = words
-        .windows(2)
-        .map(|p| ((p[1].start - p[0].end).max(0.0), &p[0]))
-        .collect();
-    let pauses: Vec<(f64, &Word)> = gaps
-        .iter()
-        .copied()
-        .filter(|(g, _)| *g >= s.min_pause_secs)
-        .collect();
     let paused: f64 = pauses.iter().map(|(g, _)| g).sum();
     let phonation = (span - paused).max(0.0);
     let minutes = span / 60.0;

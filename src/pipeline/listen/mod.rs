@@ -10,7 +10,7 @@ mod segmenter;
 mod silero;
 mod smart_turn;
 
-pub use segmenter::{Segmenter, Settings, speech_segments};
+pub use segmenter::{Segmenter, Settings, silences, speech_segments};
 pub use silero::{FRAME_SAMPLES, Silero, VadError};
 pub use smart_turn::SmartTurn;
 

@@ -87,6 +87,28 @@ impl Segmenter {
     }
 }
 
+/// Stretches (in seconds) where the VAD hears no speech for at least `min_secs`: frames whose
+/// probability stays under `threshold`. Unpadded, so a pause is measured as heard.
+pub fn silences(probs: &[f32], threshold: f32, min_secs: f64) -> Vec<(f64, f64)> {
+    let frame = FRAME_SAMPLES as f64 / 16_000.0;
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, &p) in probs.iter().chain(std::iter::once(&1.0)).enumerate() {
+        match (p < threshold, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let (a, b) = (s as f64 * frame, i as f64 * frame);
+                if b - a >= min_secs {
+                    out.push((a, b));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// All speech segments of a recording, clamped to its length and merged where padding
 /// makes them overlap.
 pub fn speech_segments(probs: &[f32], total_samples: usize, s: Settings) -> Vec<Range<usize>> {
@@ -108,6 +130,21 @@ pub fn speech_segments(probs: &[f32], total_samples: usize, s: Settings) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn silences_are_runs_of_quiet_frames_long_enough() {
+        let frame = FRAME_SAMPLES as f64 / 16_000.0;
+        let mut probs = vec![0.9; 10];
+        probs.extend([0.1; 12]); // 0.384 s
+        probs.extend([0.9; 5]);
+        probs.extend([0.1; 3]); // 0.096 s: too short
+        probs.extend([0.9; 5]);
+        probs.extend([0.1; 20]); // trailing, up to the end
+        let s = silences(&probs, 0.35, 0.3);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!((s[0].0 - 10.0 * frame).abs() < 1e-9 && (s[0].1 - 22.0 * frame).abs() < 1e-9);
+        assert!((s[1].1 - probs.len() as f64 * frame).abs() < 1e-9);
+    }
 
     fn frames(ms: u32) -> usize {
         (ms / FRAME_MS) as usize

@@ -98,17 +98,23 @@ impl WhisperSession<'_> {
         context: AudioContext,
     ) -> Result<Transcript, SttError> {
         if context == AudioContext::Auto {
-            let fast = self.decode(samples, true)?;
-            if !super::words::repeats_itself(&fast.words) {
+            let (fast, timings_ok) = self.decode(samples, true)?;
+            if timings_ok && !super::words::repeats_itself(&fast.words) {
                 return Ok(fast);
             }
-            tracing::debug!("fast transcription looped; decoding again with the full window");
-            return self.decode(samples, false);
+            tracing::debug!(
+                timings_ok,
+                "fast transcription looped or lost its timings; decoding again with the full window"
+            );
+            return Ok(self.decode(samples, false)?.0);
         }
-        self.decode(samples, context == AudioContext::SizedToClip)
+        Ok(self
+            .decode(samples, context == AudioContext::SizedToClip)?
+            .0)
     }
 
-    fn decode(&mut self, samples: &[f32], sized: bool) -> Result<Transcript, SttError> {
+    /// The transcript, and whether its timings are plausible (see `words::timings_plausible`).
+    fn decode(&mut self, samples: &[f32], sized: bool) -> Result<(Transcript, bool), SttError> {
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(self.whisper.threads);
         params.set_language(Some(&self.whisper.language));
@@ -163,9 +169,13 @@ impl WhisperSession<'_> {
             tokens.extend(join_utf8(pieces));
         }
         let duration = samples.len() as f64 / 16_000.0;
-        Ok(Transcript {
-            words: words_from_tokens(&tokens, duration),
-        })
+        let plausible = super::words::timings_plausible(&tokens, duration);
+        Ok((
+            Transcript {
+                words: words_from_tokens(&tokens, duration),
+            },
+            plausible,
+        ))
     }
 }
 

@@ -51,6 +51,23 @@ pub fn words_from_tokens(tokens: &[Token], duration_secs: f64) -> Vec<Word> {
     words
 }
 
+/// Longest time one token may plausibly take (a drawn-out syllable).
+const MAX_TOKEN_SECS: f64 = 1.5;
+
+/// Whether token times look like speech: none runs for longer than a drawn-out syllable, and
+/// no word is placed at the very end of the clip. A decoder given a shortened audio window
+/// sometimes emits an early timestamp, stretching one word over seconds and piling the rest
+/// onto the clip's end; such a transcript is decoded again with the full window.
+pub fn timings_plausible(tokens: &[Token], duration_secs: f64) -> bool {
+    tokens
+        .iter()
+        .filter(|t| t.text.chars().any(char::is_alphanumeric))
+        .all(|t| {
+            let (start, end) = (t.start_cs as f64 / 100.0, t.end_cs as f64 / 100.0);
+            end - start <= MAX_TOKEN_SECS && start < duration_secs - END_MARGIN_SECS
+        })
+}
+
 /// Whether a phrase of three or more words comes twice in a row ("ask not what your country
 /// ask not what your country"): the mark of a decoder stuck in a loop. People do repeat
 /// single words and short pairs, so those do not count.
@@ -112,6 +129,16 @@ mod tests {
         );
         let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(texts, ["country"]);
+    }
+
+    #[test]
+    fn stretched_or_piled_up_timings_are_implausible() {
+        let good = [tok(" He", 24, 33, 0.8), tok(" might", 33, 68, 0.9)];
+        assert!(timings_plausible(&good, 2.9));
+        let stretched = [tok(" He", 29, 247, 0.8), tok(" might", 247, 286, 0.9)];
+        assert!(!timings_plausible(&stretched, 2.9));
+        let piled = [tok(" He", 24, 33, 0.8), tok(" even", 290, 290, 0.9)];
+        assert!(!timings_plausible(&piled, 2.9));
     }
 
     fn words(text: &str) -> Vec<Word> {
