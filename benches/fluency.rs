@@ -144,6 +144,7 @@ fn main() -> anyhow::Result<()> {
             &mut errors,
         );
     }
+    fillers(&root, &config, &mut vad, &clips)?;
     println!("\nmean absolute difference over all clips:");
     for what in ["ours vs truth", "praat vs truth", "ours vs praat"] {
         for figure in ["speech rate", "articulation rate", "pauses", "mean pause"] {
@@ -164,6 +165,66 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Filled pauses: Piper says answers with known fillers; how many come back with and without
+/// the filler prompt, and how many fillers appear in read speech that has none.
+fn fillers(
+    root: &Path,
+    config: &Config,
+    vad: &mut Silero,
+    clips: &[(String, PathBuf, Option<Figures>)],
+) -> anyhow::Result<()> {
+    const ANSWERS: [&str; 5] = [
+        "So, um, I think the, uh, the cache was too small.",
+        "Well, uh, I would start with, um, a hash map, and then, er, sort the keys.",
+        "Um, the main risk was, uh, the migration.",
+        "I, er, I tested it by hand first, um, and then wrote the tests.",
+        "Uh, we used a queue, because, um, the writes came in bursts.",
+    ];
+    let runtime = root.join("models/libonnxruntime.so.1.31.1");
+    let tts = TtsConfig {
+        voice: root.join("models/en_US-joe-medium.onnx"),
+        ..TtsConfig::default()
+    };
+    let speaker = Speaker::load(&tts, &runtime)?;
+    let said: usize = ANSWERS.iter().map(|a| count_fillers(a)).sum();
+    let mut answers = Vec::new();
+    for a in ANSWERS {
+        let speech = speaker.speak(a)?;
+        answers.push(audio::resample(&speech.pcm, speech.sample_rate, 16_000)?);
+    }
+    println!();
+    for prompt in [false, true] {
+        let whisper = Whisper::load(&root.join("models/ggml-tiny.en.bin"), 2, "en")?
+            .with_filler_prompt(prompt);
+        let mut heard = 0;
+        for pcm in &answers {
+            let h = hear(config, vad, &mut whisper.session()?, pcm)?;
+            heard += h.fluency.filled_pauses.count;
+        }
+        let mut invented = 0;
+        for (_, path, truth) in clips {
+            if truth.is_none() {
+                let pcm = wav::read_file(path)?;
+                invented += hear(config, vad, &mut whisper.session()?, &pcm.samples)?
+                    .fluency
+                    .filled_pauses
+                    .count;
+            }
+        }
+        println!(
+            "filled pauses, filler prompt {}: {heard} of {said} heard in synthetic answers; {invented} invented in read speech without any",
+            if prompt { "on" } else { "off" }
+        );
+    }
+    Ok(())
+}
+
+fn count_fillers(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| matches!(w.to_lowercase().as_str(), "um" | "uh" | "er"))
+        .count()
 }
 
 /// Prints one figure for truth, ours and Praat, and keeps relative differences by name.

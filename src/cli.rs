@@ -327,7 +327,8 @@ fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Re
     let pcm = crate::audio::wav::read_file(file)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let mut vad = Silero::load(&config.stt.vad_model, &config.stt.onnxruntime)?;
-    let whisper = Whisper::load(&config.stt.model, config.stt.threads, &config.stt.language)?;
+    let whisper = Whisper::load(&config.stt.model, config.stt.threads, &config.stt.language)?
+        .with_filler_prompt(config.stt.filler_prompt);
     let heard =
         crate::pipeline::recording::hear(config, &mut vad, &mut whisper.session()?, &pcm.samples)?;
     if json {

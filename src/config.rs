@@ -152,6 +152,8 @@ pub struct SttConfig {
     /// CPU threads per transcription.
     pub threads: usize,
     pub language: String,
+    /// Prompt Whisper to keep filled pauses ("um", "uh"), which it otherwise drops.
+    pub filler_prompt: bool,
 }
 
 impl Default for SttConfig {
@@ -165,6 +167,7 @@ impl Default for SttConfig {
             audio_context: crate::pipeline::transcribe::AudioContext::Auto,
             threads: 2,
             language: "en".into(),
+            filler_prompt: true,
         }
     }
 }

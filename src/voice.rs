@@ -68,8 +68,9 @@ impl VoiceModels {
     fn load(config: Arc<Config>) -> Result<Self, VoiceError> {
         let unavailable = |e: &dyn std::fmt::Display| VoiceError::Unavailable(e.to_string());
         let stt = &config.stt;
-        let whisper =
-            Whisper::load(&stt.model, stt.threads, &stt.language).map_err(|e| unavailable(&e))?;
+        let whisper = Whisper::load(&stt.model, stt.threads, &stt.language)
+            .map(|w| w.with_filler_prompt(stt.filler_prompt))
+            .map_err(|e| unavailable(&e))?;
         let vad = Silero::load(&stt.vad_model, &stt.onnxruntime).map_err(|e| unavailable(&e))?;
         let speaker = Speaker::load(&config.tts, &stt.onnxruntime).map_err(|e| unavailable(&e))?;
         Ok(Self {

@@ -223,3 +223,31 @@ fn the_say_command_writes_a_wav_and_prints_timings() {
     assert!(!empty.status.success());
     assert!(String::from_utf8_lossy(&empty.stderr).contains("nothing to say"));
 }
+
+#[test]
+fn filled_pauses_in_speech_are_counted() {
+    let speech = piper()
+        .speak("So, um, I think the, uh, the cache was too small.")
+        .unwrap();
+    let pcm = audio::resample(&speech.pcm, speech.sample_rate, 16_000).unwrap();
+    let config = interviewer::config::Config::default();
+    let whisper = Whisper::load(&root().join("models/ggml-tiny.en.bin"), 2, "en").unwrap();
+    let mut vad = interviewer::pipeline::listen::Silero::load(
+        &root().join("models/silero_vad.onnx"),
+        &runtime(),
+    )
+    .unwrap();
+    let heard = interviewer::pipeline::recording::hear(
+        &config,
+        &mut vad,
+        &mut whisper.session().unwrap(),
+        &pcm,
+    )
+    .unwrap();
+    assert!(
+        heard.fluency.filled_pauses.count >= 1,
+        "{}: {:?}",
+        heard.transcript.text(),
+        heard.fluency.filled_pauses
+    );
+}

@@ -27,7 +27,14 @@ pub struct Whisper {
     ctx: WhisperContext,
     threads: i32,
     language: String,
+    prompt: Option<String>,
 }
+
+/// Whisper was trained on transcripts that leave out "um" and "uh", so it drops most of
+/// them; a prompt written with fillers makes it write what was said (measured in
+/// `cargo bench --bench fluency`). A prompt is style, not content: it is the same for every
+/// answer and never carries earlier turns.
+pub const FILLER_PROMPT: &str = "So, um, we, uh, tried it, er, twice, and, hmm, it worked.";
 
 impl Whisper {
     pub fn load(path: &Path, threads: usize, language: &str) -> Result<Self, SttError> {
@@ -44,7 +51,14 @@ impl Whisper {
             ctx,
             threads: i32::try_from(threads.max(1)).unwrap_or(1),
             language: language.to_string(),
+            prompt: Some(FILLER_PROMPT.to_string()),
         })
+    }
+
+    /// Whether to prompt for filled pauses (on by default; see `FILLER_PROMPT`).
+    pub fn with_filler_prompt(mut self, on: bool) -> Self {
+        self.prompt = on.then(|| FILLER_PROMPT.to_string());
+        self
     }
 
     /// Decoder state for one interview; many sessions share one loaded model.
@@ -119,6 +133,9 @@ impl WhisperSession<'_> {
         params.set_n_threads(self.whisper.threads);
         params.set_language(Some(&self.whisper.language));
         params.set_no_context(true);
+        if let Some(prompt) = &self.whisper.prompt {
+            params.set_initial_prompt(prompt);
+        }
         params.set_token_timestamps(true);
         params.set_suppress_blank(true);
         params.set_suppress_nst(true);
