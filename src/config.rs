@@ -152,7 +152,8 @@ pub struct SttConfig {
     /// CPU threads per transcription.
     pub threads: usize,
     pub language: String,
-    /// Prompt Whisper to keep filled pauses ("um", "uh"), which it otherwise drops.
+    /// Prompt Whisper to keep filled pauses ("um", "uh"), which it otherwise drops. Recorded
+    /// answers are then transcribed with the full window (the prompt needs it).
     pub filler_prompt: bool,
 }
 

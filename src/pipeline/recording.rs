@@ -1,6 +1,9 @@
 //! A whole recorded answer (an upload, a file on the command line) → what was said: VAD finds
 //! the speech, Whisper transcribes only that, and fluency and prosody are measured from the
-//! words and the audio. Synchronous; callers run it off the async workers.
+//! words and the audio. This is the verbatim record that is stored and scored, so it takes
+//! Whisper's full window with the filler prompt (about 1.2 s per 28 s of speech with tiny.en
+//! on 2 cores) rather than the fast turn-taking pass. Synchronous; callers run it off the
+//! async workers.
 
 use std::ops::Range;
 
@@ -9,7 +12,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::pipeline::listen::{Settings, Silero, VadError, silences, speech_segments};
 use crate::pipeline::messages::Transcript;
-use crate::pipeline::transcribe::{SttError, WhisperSession, transcribe_segments};
+use crate::pipeline::transcribe::{AudioContext, SttError, WhisperSession, transcribe_segments};
 use crate::scoring::{fluency, prosody};
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +112,13 @@ pub fn hear(
     };
     let probs = vad.probabilities(samples)?;
     let segments = speech_segments(&probs, samples.len(), settings);
-    let transcript = transcribe_segments(whisper, samples, &segments, config.stt.audio_context)?;
+    // The record of an answer is verbatim: with the filler prompt, which needs the full window.
+    let context = if config.stt.filler_prompt {
+        AudioContext::Full
+    } else {
+        config.stt.audio_context
+    };
+    let transcript = transcribe_segments(whisper, samples, &segments, context)?;
     let quality = quality(&transcript, samples);
     let min_pause_secs = config.scoring.min_pause_ms as f64 / 1000.0;
     // Silence as the segmenter ends speech: below the threshold less its hysteresis.

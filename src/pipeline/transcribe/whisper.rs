@@ -32,8 +32,10 @@ pub struct Whisper {
 
 /// Whisper was trained on transcripts that leave out "um" and "uh", so it drops most of
 /// them; a prompt written with fillers makes it write what was said (measured in
-/// `cargo bench --bench fluency`). A prompt is style, not content: it is the same for every
-/// answer and never carries earlier turns.
+/// `cargo bench --bench fluency`: 10 of 11 instead of 0). A prompt is style, not content: it
+/// is the same for every answer and never carries earlier turns. It is used with the full
+/// window only, so verbatim transcripts (`AudioContext::Full`) carry fillers and fast ones
+/// (`Auto`, for turn-taking) do not.
 pub const FILLER_PROMPT: &str = "So, um, we, uh, tried it, er, twice, and, hmm, it worked.";
 
 impl Whisper {
@@ -133,7 +135,9 @@ impl WhisperSession<'_> {
         params.set_n_threads(self.whisper.threads);
         params.set_language(Some(&self.whisper.language));
         params.set_no_context(true);
-        if let Some(prompt) = &self.whisper.prompt {
+        // Only with the full window: a prompt before a shortened window makes the decoder
+        // stop early (measured: "and so my fellow Americans" came back as "And so,").
+        if let Some(prompt) = self.whisper.prompt.as_ref().filter(|_| !sized) {
             params.set_initial_prompt(prompt);
         }
         params.set_token_timestamps(true);

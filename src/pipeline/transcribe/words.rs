@@ -13,6 +13,8 @@ pub struct Token {
 }
 
 const END_MARGIN_SECS: f64 = 0.02;
+/// A word at the clip's very end is kept only when Whisper is this sure of it.
+const END_MIN_PROB: f32 = 0.2;
 
 /// Words with times in seconds, clamped to the utterance; a word's probability is the lowest
 /// of its tokens, so one doubtful piece marks the whole word as doubtful.
@@ -43,10 +45,11 @@ pub fn words_from_tokens(tokens: &[Token], duration_secs: f64) -> Vec<Word> {
         }
     }
     // Symbols Whisper writes for sounds that are not speech ("♪") are not words, and neither
-    // is a word placed at the very end of the clip: no audio lies under it (what Whisper
-    // appends when a recording stops mid-noise).
+    // is a doubtful word placed at the very end of the clip, with no audio under it (what
+    // Whisper appends when a recording stops mid-noise).
     words.retain(|w| {
-        w.text.chars().any(char::is_alphanumeric) && w.start < duration_secs - END_MARGIN_SECS
+        w.text.chars().any(char::is_alphanumeric)
+            && (w.start < duration_secs - END_MARGIN_SECS || w.prob >= END_MIN_PROB)
     });
     words
 }
