@@ -28,6 +28,7 @@
 //! | [`models`] | checking model files against models/manifest.toml |
 //! | [`db`], [`content`] | entities and queries; question banks and prompts |
 
+pub mod animate;
 pub mod app;
 pub mod audio;
 pub mod auth;

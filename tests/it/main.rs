@@ -3,6 +3,7 @@
 //! WebSocket like a browser would, plus a Chromium run and a process-kill test.
 
 mod access_matrix;
+mod animate;
 mod banks;
 mod browser;
 mod fake_llm;
