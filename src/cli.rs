@@ -12,6 +12,15 @@ use crate::config::Config;
 use crate::content::question_bank;
 use crate::db;
 
+/// `println!` for command output, returning the error instead of panicking when stdout is
+/// gone (`interviewer transcribe x.wav | head`); `main` treats a closed pipe as success.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "interviewer",
@@ -172,7 +181,7 @@ async fn bank(config: Config, command: BankCommand) -> anyhow::Result<()> {
             match question_bank::load_all(&paths) {
                 Ok(banks) => {
                     for b in &banks {
-                        println!(
+                        out!(
                             "ok  {} ({}, {} questions)",
                             b.source_file,
                             b.id,
@@ -194,7 +203,7 @@ async fn bank(config: Config, command: BankCommand) -> anyhow::Result<()> {
             db::migrate(&db).await?;
             for b in &banks {
                 let r = db::banks::import(&db, b).await?;
-                println!(
+                out!(
                     "{}: {}added {}, updated {}, retired {}, unchanged {}",
                     r.bank,
                     if r.created { "new bank, " } else { "" },
@@ -292,7 +301,7 @@ async fn create_user(
         serde_json::json!({ "role": user.role, "email": user.email }),
     )
     .await?;
-    println!("created {} {} (id {})", user.role, user.email, user.id);
+    out!("created {} {} (id {})", user.role, user.email, user.id);
     Ok(())
 }
 
@@ -307,7 +316,7 @@ fn say(config: &Config, text: &str, output: &std::path::Path, timings: bool) -> 
     std::fs::write(output, wav).with_context(|| format!("writing {}", output.display()))?;
     if timings {
         for p in &speech.phonemes {
-            println!("{:>7.3} {:>7.3}  {}", p.start, p.end, p.symbol);
+            out!("{:>7.3} {:>7.3}  {}", p.start, p.end, p.symbol);
         }
     }
     eprintln!(
@@ -335,18 +344,21 @@ fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Re
         let mut out = serde_json::to_value(&heard)?;
         out["file"] = file.display().to_string().into();
         out["text"] = heard.transcript.text().into();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        out!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     let (transcript, fluency, prosody) = (&heard.transcript, &heard.fluency, &heard.prosody);
     for w in &transcript.words {
-        println!(
+        out!(
             "{:>7.2} {:>7.2}  {:<20} p={:.2}",
-            w.start, w.end, w.text, w.prob
+            w.start,
+            w.end,
+            w.text,
+            w.prob
         );
     }
     let p = &fluency.silent_pauses;
-    println!(
+    out!(
         "\n{} words, {} syllables over {:.1} s of speaking\nspeech rate {:.0} words/min, {:.0} syllables/min; articulation rate {:.0} syllables/min over {:.1} s of phonation\nphonation-time ratio {:.2}; mean length of run {:.1} syllables\nsilent pauses (>= {} ms): {} ({:.1}/min; {} between clauses, {} within), mean {}, longest {}\nfilled pauses {}, repetitions {}, self-corrections {}",
         fluency.words,
         fluency.syllables,
@@ -377,17 +389,18 @@ fn transcribe(config: &Config, file: &std::path::Path, json: bool) -> anyhow::Re
         prosody.f0_sd_semitones,
         prosody.intensity_sd_db,
     ) {
-        (Some(f0), Some(sd), Some(isd)) => println!(
+        (Some(f0), Some(sd), Some(isd)) => out!(
             "F0 mean {f0:.0} Hz, sd {sd:.1} semitones; intensity sd {isd:.1} dB ({} of {} frames voiced)",
-            prosody.voiced_frames, prosody.frames
+            prosody.voiced_frames,
+            prosody.frames
         ),
-        _ => println!("too little voiced speech for pitch figures"),
+        _ => out!("too little voiced speech for pitch figures"),
     }
     if heard.transcript.words.is_empty() {
-        println!("no speech found");
+        out!("no speech found");
     }
     for w in &heard.quality.warnings {
-        println!("warning: {w}");
+        out!("warning: {w}");
     }
     Ok(())
 }

@@ -337,3 +337,19 @@ fn the_transcribe_command_refuses_broken_files_with_a_reason() {
         );
     }
 }
+
+#[test]
+fn output_into_a_closed_pipe_is_not_a_panic() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"))
+        .args(["transcribe", "tests/fixtures/audio/jfk.wav", "--json"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}
