@@ -104,50 +104,21 @@ fn main() -> anyhow::Result<()> {
     if let Err(e) = &praat {
         println!("Praat column skipped: {e}");
     }
-    let mut errors: Vec<(&str, f64)> = Vec::new();
+    let mut errors: Vec<(String, f64)> = Vec::new();
     for (i, (name, path, truth)) in clips.iter().enumerate() {
         let pcm = wav::read_file(path)?;
         let heard = hear(&config, &mut vad, &mut whisper.session()?, &pcm.samples)?;
         let ours = ours(&heard);
         let praat = praat.as_ref().ok().and_then(|p| p.get(i).cloned());
         println!("{name}:");
-        row(
-            "speech rate (syll/min)",
-            truth,
-            &ours,
-            &praat,
-            Figures::speech_rate,
-            &mut errors,
-        );
-        row(
-            "articulation rate (syll/min)",
-            truth,
-            &ours,
-            &praat,
-            Figures::articulation_rate,
-            &mut errors,
-        );
-        row(
-            "pauses >= 0.3 s",
-            truth,
-            &ours,
-            &praat,
-            |f| f.pauses as f64,
-            &mut errors,
-        );
-        row(
-            "mean pause (s)",
-            truth,
-            &ours,
-            &praat,
-            |f| f.mean_pause_secs.unwrap_or(0.0),
-            &mut errors,
-        );
+        for (figure, label, f) in FIGURES {
+            row(figure, label, truth, &ours, &praat, f, &mut errors);
+        }
     }
     fillers(&root, &config, &mut vad, &clips)?;
     println!("\nmean absolute difference over all clips:");
     for what in ["ours vs truth", "praat vs truth", "ours vs praat"] {
-        for figure in ["speech rate", "articulation rate", "pauses", "mean pause"] {
+        for (figure, _, _) in FIGURES {
             let key = format!("{what}: {figure}");
             let v: Vec<f64> = errors
                 .iter()
@@ -227,21 +198,35 @@ fn count_fillers(text: &str) -> usize {
         .count()
 }
 
+/// The compared figures: name in the summary, label in the table, and how to read it.
+type Figure = (&'static str, &'static str, fn(&Figures) -> f64);
+const FIGURES: [Figure; 4] = [
+    (
+        "speech rate",
+        "speech rate (syll/min)",
+        Figures::speech_rate,
+    ),
+    (
+        "articulation rate",
+        "articulation rate (syll/min)",
+        Figures::articulation_rate,
+    ),
+    ("pauses", "pauses >= 0.3 s", |f| f.pauses as f64),
+    ("mean pause", "mean pause (s)", |f| {
+        f.mean_pause_secs.unwrap_or(0.0)
+    }),
+];
+
 /// Prints one figure for truth, ours and Praat, and keeps relative differences by name.
 fn row(
+    figure: &str,
     label: &str,
     truth: &Option<Figures>,
     ours: &Figures,
     praat: &Option<Figures>,
-    f: impl Fn(&Figures) -> f64,
-    errors: &mut Vec<(&'static str, f64)>,
+    f: fn(&Figures) -> f64,
+    errors: &mut Vec<(String, f64)>,
 ) {
-    let figure: &'static str = match label.split(" (").next().unwrap_or(label) {
-        "speech rate" => "speech rate",
-        "articulation rate" => "articulation rate",
-        "pauses >= 0.3 s" => "pauses",
-        _ => "mean pause",
-    };
     let rel = |a: f64, b: f64| {
         if b.abs() < 1e-9 {
             (a - b).abs()
@@ -256,9 +241,9 @@ fn row(
             f(t),
             100.0 * (f(ours) - f(t)) / f(t).max(1e-9)
         );
-        errors.push((leak(format!("ours vs truth: {figure}")), rel(f(ours), f(t))));
+        errors.push((format!("ours vs truth: {figure}"), rel(f(ours), f(t))));
         if let Some(p) = praat {
-            errors.push((leak(format!("praat vs truth: {figure}")), rel(f(p), f(t))));
+            errors.push((format!("praat vs truth: {figure}"), rel(f(p), f(t))));
         }
     }
     if let Some(p) = praat {
@@ -267,14 +252,9 @@ fn row(
             f(p),
             100.0 * (f(ours) - f(p)) / f(p).max(1e-9)
         );
-        errors.push((leak(format!("ours vs praat: {figure}")), rel(f(ours), f(p))));
+        errors.push((format!("ours vs praat: {figure}"), rel(f(ours), f(p))));
     }
     println!("{line}");
-}
-
-/// Error keys live for the whole (short) run.
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
 }
 
 fn is_vowel(symbol: &str) -> bool {

@@ -3,6 +3,8 @@
 //! of them, and blinks and brows drive their own. Gaze turns the eyes as whole meshes, so
 //! it is not expressed here.
 
+use std::sync::LazyLock;
+
 use super::pose::AvatarPose;
 use super::visemes::Viseme;
 
@@ -144,16 +146,29 @@ pub fn viseme_shapes(v: Viseme) -> &'static [(&'static str, f32)] {
     }
 }
 
+/// `viseme_shapes` with names resolved to indices once, not on every frame.
+static VISEME_INDICES: LazyLock<Vec<Vec<(usize, f32)>>> = LazyLock::new(|| {
+    Viseme::ALL
+        .iter()
+        .map(|&v| {
+            viseme_shapes(v)
+                .iter()
+                .map(|&(name, amount)| (index(name), amount))
+                .collect()
+        })
+        .collect()
+});
+
 /// The face's morph-target weights for one pose, each clamped to 0..1.
 pub fn blendshapes(pose: &AvatarPose) -> Blendshapes {
     let mut w = [0.0f32; 52];
-    for v in Viseme::ALL {
-        let k = pose.visemes[v.index()];
+    for (v, shapes) in VISEME_INDICES.iter().enumerate() {
+        let k = pose.visemes[v];
         if k <= 0.0 {
             continue;
         }
-        for &(name, amount) in viseme_shapes(v) {
-            w[index(name)] += k * amount;
+        for &(i, amount) in shapes {
+            w[i] += k * amount;
         }
     }
     w[index("eyeBlinkLeft")] += pose.blink;

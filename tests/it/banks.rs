@@ -1,21 +1,15 @@
 //! Question banks: `bank validate` locates problems, import is idempotent, export round-trips.
 
-use std::process::Command;
-
 use interviewer::content::question_bank;
 use interviewer::db;
 
 use crate::helpers::*;
 
 fn cli(args: &[&str], db_url: &str) -> std::process::Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_interviewer"));
-    cmd.args(args).current_dir(root());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("INTERVIEWER__") || k.starts_with("OPENAI_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("DATABASE_URL", db_url).output().expect("cli runs")
+    cli_command(args)
+        .env("DATABASE_URL", db_url)
+        .output()
+        .expect("cli runs")
 }
 
 #[tokio::test]

@@ -348,3 +348,62 @@ impl Base for ExternalApp {
         &self.url
     }
 }
+
+/// The `interviewer` binary with `args`, run from the project root without this shell's
+/// configuration overrides, so the embedded defaults apply.
+pub fn cli_command(args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"));
+    cmd.args(args).current_dir(root());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("INTERVIEWER__") || k.starts_with("OPENAI_") || k == "DATABASE_URL" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+/// `secs` of digital silence as a 16-bit WAV with the given rate and channel count.
+pub fn silent_wav(secs: f64, rate: u32, channels: u16) -> Vec<u8> {
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut cursor = std::io::Cursor::new(Vec::new());
+    let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
+    for _ in 0..(secs * f64::from(rate)) as usize * usize::from(channels) {
+        w.write_sample(0i16).unwrap();
+    }
+    w.finalize().unwrap();
+    cursor.into_inner()
+}
+
+/// Runs a Playwright script of tests/browser with `env` (plus SCREENSHOT_DIR), and returns
+/// its output after checking that it succeeded.
+pub async fn run_browser_script(script: &str, env: &[(&str, std::ffi::OsString)]) -> String {
+    assert!(
+        root()
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir(),
+        "playwright-core is not installed: run `npm ci --prefix tests/browser` (scripts/test does)"
+    );
+    let shots = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new("node")
+        .arg(root().join("tests/browser").join(script))
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .env(
+            "SCREENSHOT_DIR",
+            std::env::var("SCREENSHOT_DIR").unwrap_or_else(|_| shots.path().display().to_string()),
+        )
+        .output()
+        .await
+        .expect("node runs (install Node.js)");
+    let log = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{script} failed:\n{log}");
+    log
+}

@@ -9,7 +9,7 @@ use interviewer::pipeline::messages::{SpeechAudio, VoiceName};
 use interviewer::pipeline::speak::{self, Speaker};
 use interviewer::pipeline::transcribe::{AudioContext, Whisper, wer};
 
-use crate::helpers::root;
+use crate::helpers::{cli_command, root};
 
 fn config(engine: TtsEngine) -> TtsConfig {
     TtsConfig {
@@ -191,16 +191,7 @@ fn a_missing_voice_says_how_to_get_it() {
 fn the_say_command_writes_a_wav_and_prints_timings() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("hello.wav");
-    let run = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"));
-        cmd.args(args).current_dir(root());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("INTERVIEWER__") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.output().unwrap()
-    };
+    let run = |args: &[&str]| cli_command(args).output().unwrap();
     let out = run(&[
         "say",
         "Hello there.",

@@ -3,7 +3,7 @@
 use interviewer::audio::wav;
 use interviewer::pipeline::transcribe::Whisper;
 
-use crate::helpers::root;
+use crate::helpers::{cli_command, root, silent_wav};
 
 fn whisper() -> Whisper {
     let model = root().join("models/ggml-tiny.en.bin");
@@ -67,15 +67,9 @@ fn a_missing_model_says_how_to_get_it() {
 
 #[test]
 fn the_transcribe_command_prints_words_and_fluency_as_json() {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"));
-    cmd.args(["transcribe", "tests/fixtures/audio/jfk.wav", "--json"])
-        .current_dir(root());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("INTERVIEWER__") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd.output().unwrap();
+    let out = cli_command(&["transcribe", "tests/fixtures/audio/jfk.wav", "--json"])
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -88,11 +82,7 @@ fn the_transcribe_command_prints_words_and_fluency_as_json() {
     // The speaker pauses for effect between phrases.
     assert!(v["fluency"]["silent_pauses"]["count"].as_u64().unwrap() >= 2);
     assert!(v["prosody"]["f0_mean_hz"].as_f64().is_some());
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"))
-        .args(["transcribe", "Cargo.toml"])
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let bad = cli_command(&["transcribe", "Cargo.toml"]).output().unwrap();
     assert!(!bad.status.success());
     assert!(
         String::from_utf8_lossy(&bad.stderr).contains("not a readable WAV"),
@@ -296,22 +286,6 @@ fn clipped_noisy_speech_gives_words_or_says_it_is_unsure() {
     );
 }
 
-fn silent_wav(samples: usize) -> Vec<u8> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut cursor = std::io::Cursor::new(Vec::new());
-    let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
-    for _ in 0..samples {
-        w.write_sample(0i16).unwrap();
-    }
-    w.finalize().unwrap();
-    cursor.into_inner()
-}
-
 #[test]
 fn the_transcribe_command_refuses_broken_files_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
@@ -319,14 +293,12 @@ fn the_transcribe_command_refuses_broken_files_with_a_reason() {
     let cases = [
         ("truncated.wav", jfk[..1000].to_vec(), "not a readable WAV"),
         ("empty.wav", Vec::new(), "not a readable WAV"),
-        ("no-samples.wav", silent_wav(0), "empty"),
+        ("no-samples.wav", silent_wav(0.0, 16_000, 1), "empty"),
     ];
     for (name, bytes, reason) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"))
-            .args(["transcribe", path.to_str().unwrap()])
-            .current_dir(root())
+        let out = cli_command(&["transcribe", path.to_str().unwrap()])
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -340,9 +312,7 @@ fn the_transcribe_command_refuses_broken_files_with_a_reason() {
 
 #[test]
 fn output_into_a_closed_pipe_is_not_a_panic() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"))
-        .args(["transcribe", "tests/fixtures/audio/jfk.wav", "--json"])
-        .current_dir(root())
+    let mut child = cli_command(&["transcribe", "tests/fixtures/audio/jfk.wav", "--json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

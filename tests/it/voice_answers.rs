@@ -12,23 +12,6 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(root().join("tests/fixtures/audio").join(name)).unwrap()
 }
 
-/// A WAV of `secs` of silence in the given layout.
-fn silent_wav(secs: f64, rate: u32, channels: u16) -> Vec<u8> {
-    let spec = hound::WavSpec {
-        channels,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut cursor = std::io::Cursor::new(Vec::new());
-    let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
-    for _ in 0..(secs * f64::from(rate)) as usize * usize::from(channels) {
-        w.write_sample(0i16).unwrap();
-    }
-    w.finalize().unwrap();
-    cursor.into_inner()
-}
-
 #[tokio::test]
 async fn a_spoken_answer_joins_the_transcript_with_its_recording() {
     let app = spawn_app().await;
@@ -154,20 +137,11 @@ async fn a_spoken_answer_joins_the_transcript_with_its_recording() {
     let reader = hound::WavReader::new(std::io::Cursor::new(&wav)).unwrap();
     assert_eq!(reader.spec().sample_rate, 22_050);
     assert!(reader.duration() > 22_050, "more than a second of speech");
-    let (status, _, _) = candidate
-        .bytes(
-            Method::GET,
-            &format!("/api/interviews/{id}/turns/{seq}/speech"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, _) = candidate
-        .bytes(
-            Method::GET,
-            &format!("/api/interviews/{id}/turns/1/recording"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    for path in [
+        format!("/api/interviews/{id}/turns/{seq}/speech"),
+        format!("/api/interviews/{id}/turns/1/recording"),
+    ] {
+        let (status, _, _) = candidate.bytes(Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
 }

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use crate::config::{TtsConfig, TtsEngine};
 use crate::pipeline::messages::{SpeechAudio, VoiceName};
 pub use espeak::EspeakError;
-pub use piper::PiperVoice;
+use piper::PiperVoice;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpeakError {
@@ -36,8 +36,6 @@ pub enum SpeakError {
     Empty(String),
     #[error("speech synthesis failed: {0}")]
     Synthesis(String),
-    #[error("speech synthesis stopped: {0}")]
-    Stopped(String),
 }
 
 pub struct Speaker {
@@ -118,10 +116,6 @@ impl Speaker {
             }
         }
         reply.ok_or_else(|| SpeakError::Empty(text.into()))
-    }
-
-    pub fn sentence_pause(&self) -> f64 {
-        self.pause_s
     }
 }
 

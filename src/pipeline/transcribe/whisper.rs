@@ -27,7 +27,7 @@ pub struct Whisper {
     ctx: WhisperContext,
     threads: i32,
     language: String,
-    prompt: Option<String>,
+    filler_prompt: bool,
 }
 
 /// Whisper was trained on transcripts that leave out "um" and "uh", so it drops most of
@@ -53,13 +53,13 @@ impl Whisper {
             ctx,
             threads: i32::try_from(threads.max(1)).unwrap_or(1),
             language: language.to_string(),
-            prompt: Some(FILLER_PROMPT.to_string()),
+            filler_prompt: true,
         })
     }
 
     /// Whether to prompt for filled pauses (on by default; see `FILLER_PROMPT`).
     pub fn with_filler_prompt(mut self, on: bool) -> Self {
-        self.prompt = on.then(|| FILLER_PROMPT.to_string());
+        self.filler_prompt = on;
         self
     }
 
@@ -137,8 +137,8 @@ impl WhisperSession<'_> {
         params.set_no_context(true);
         // Only with the full window: a prompt before a shortened window makes the decoder
         // stop early (measured: "and so my fellow Americans" came back as "And so,").
-        if let Some(prompt) = self.whisper.prompt.as_ref().filter(|_| !sized) {
-            params.set_initial_prompt(prompt);
+        if self.whisper.filler_prompt && !sized {
+            params.set_initial_prompt(FILLER_PROMPT);
         }
         params.set_token_timestamps(true);
         params.set_suppress_blank(true);
@@ -230,24 +230,21 @@ fn join_utf8(pieces: Vec<(Vec<u8>, WhisperTokenData)>) -> Vec<Token> {
             }
             None => (bytes, data),
         };
-        match String::from_utf8(bytes) {
-            Ok(text) => out.push(Token {
-                text,
-                start_cs: first.t0,
-                end_cs: first.t1,
-                prob: first.p,
-            }),
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
             // A character cut short at the end: wait for the piece that completes it.
             Err(e) if e.utf8_error().error_len().is_none() => {
                 pending = Some((e.into_bytes(), first));
+                continue;
             }
-            Err(e) => out.push(Token {
-                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                start_cs: first.t0,
-                end_cs: first.t1,
-                prob: first.p,
-            }),
-        }
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        out.push(Token {
+            text,
+            start_cs: first.t0,
+            end_cs: first.t1,
+            prob: first.p,
+        });
     }
     out
 }
