@@ -92,7 +92,7 @@ pub async fn spoken_answer(
             "no speech was heard in the recording; check the microphone and try again".into(),
         ));
     }
-    let input = CandidateInput::Answer { text };
+    let input = CandidateInput::Answer { text: text.clone() };
     check_size(&app, &input)?;
     let speech = SpokenTurn {
         word_timings: serde_json::to_value(&heard.transcript.words).map_err(ApiError::internal)?,
@@ -108,7 +108,7 @@ pub async fn spoken_answer(
         "turns": out.turns,
         "state": out.state,
         "heard": {
-            "text": heard.transcript.text(),
+            "text": text,
             "words": heard.transcript.words,
             "quality": heard.quality,
         },
