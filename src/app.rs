@@ -33,6 +33,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Speech models, loaded when first needed.
     pub voice: Voice,
+    /// The avatar's mesh, morph targets and textures, checked at start-up.
+    pub avatar: Arc<crate::render::Avatar>,
 }
 
 /// Swappable engines; tests inject a chat model that talks to a loopback server.
@@ -62,6 +64,8 @@ impl App {
             .await
             .context("running database migrations")?;
         import_banks(&db, &config).await?;
+        // A missing or broken avatar stops start-up with the file's name, not the first call.
+        let avatar = Arc::new(crate::render::Avatar::load(&config.avatar.model)?);
         let prompts = Arc::new(
             Prompts::load(&config.content.prompts_dir).context("loading prompt templates")?,
         );
@@ -96,6 +100,7 @@ impl App {
             )),
             sessions: SessionRegistry::new(ctx, tasks.clone(), cancel.clone()),
             voice: Voice::new(config.clone()),
+            avatar,
             config,
             db,
         };

@@ -67,6 +67,23 @@ pub enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Render the avatar speaking TEXT into a video file (frames muxed with the voice by ffmpeg).
+    Render {
+        #[arg(long)]
+        text: String,
+        /// Where to write the video (.mp4, .mkv or .webm).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Frame size as WIDTHxHEIGHT (default: the configured avatar.width and avatar.height).
+        #[arg(long, value_parser = parse_size)]
+        size: Option<(u32, u32)>,
+        /// Frames per second (default: avatar.fps).
+        #[arg(long)]
+        fps: Option<u32>,
+        /// Also write each frame as a PNG into this folder.
+        #[arg(long, value_name = "DIR")]
+        frames: Option<PathBuf>,
+    },
     /// User accounts.
     User {
         #[command(subcommand)]
@@ -127,6 +144,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             timings,
         } => say(&config, &text, &output, timings),
+        Command::Render {
+            text,
+            output,
+            size,
+            fps,
+            frames,
+        } => render(&config, &text, &output, size, fps, frames),
         Command::User {
             command:
                 UserCommand::Create {
@@ -326,6 +350,55 @@ fn say(config: &Config, text: &str, output: &std::path::Path, timings: bool) -> 
         speech.sample_rate,
         speech.voice,
         speech.phonemes.len()
+    );
+    Ok(())
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{text}` is not WIDTHxHEIGHT, e.g. 640x480");
+    let (w, h) = text.split_once(['x', '×']).ok_or_else(bad)?;
+    Ok((
+        w.trim().parse().map_err(|_| bad())?,
+        h.trim().parse().map_err(|_| bad())?,
+    ))
+}
+
+fn render(
+    config: &Config,
+    text: &str,
+    output: &std::path::Path,
+    size: Option<(u32, u32)>,
+    fps: Option<u32>,
+    frames: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use crate::pipeline::speak::Speaker;
+    use crate::render::{Avatar, film};
+    if !text.chars().any(char::is_alphanumeric) {
+        bail!("nothing to say: the text has no words");
+    }
+    let (width, height) = size.unwrap_or((config.avatar.width, config.avatar.height));
+    let fps = fps.unwrap_or(config.avatar.fps);
+    if !(1..=60).contains(&fps) {
+        bail!("--fps {fps} is out of range; use 1..=60");
+    }
+    let avatar = Avatar::load(&config.avatar.model)?;
+    let speaker = Speaker::load(&config.tts, &config.stt.onnxruntime)?;
+    let speech = speaker.speak(text)?;
+    let started = std::time::Instant::now();
+    let settings = film::FilmSettings {
+        width,
+        height,
+        fps,
+        frames_dir: frames,
+    };
+    let report = film::film(&avatar, &speech, &settings, output)?;
+    eprintln!(
+        "{}: {} frames at {width}×{height}, {fps} fps, {:.2} s; rendered in {:.1} s on {}",
+        output.display(),
+        report.frames,
+        report.duration_secs,
+        started.elapsed().as_secs_f64(),
+        report.adapter
     );
     Ok(())
 }

@@ -20,6 +20,7 @@ pub struct Config {
     pub stt: SttConfig,
     pub tts: TtsConfig,
     pub scoring: ScoringConfig,
+    pub avatar: AvatarConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -213,6 +214,28 @@ impl Default for TtsConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub struct AvatarConfig {
+    /// The avatar's binary glTF (see avatar/README.md for what it must hold).
+    pub model: PathBuf,
+    /// Size of the rendered video, in pixels (even numbers).
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+}
+
+impl Default for AvatarConfig {
+    fn default() -> Self {
+        Self {
+            model: "avatar/interviewer.glb".into(),
+            width: 640,
+            height: 480,
+            fps: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScoringConfig {
     /// A silence between words at least this long is a pause in the fluency figures.
     pub min_pause_ms: u64,
@@ -309,6 +332,16 @@ impl Config {
                 "llm.max_question_chars {} is out of range; use 40..=1000",
                 self.llm.max_question_chars
             ));
+        }
+        let a = &self.avatar;
+        if !crate::render::valid_frame_size(a.width, a.height) {
+            return bad(format!(
+                "avatar.width and avatar.height ({}×{}) must be even and at most 4096",
+                a.width, a.height
+            ));
+        }
+        if !(1..=60).contains(&a.fps) {
+            return bad(format!("avatar.fps {} is out of range; use 1..=60", a.fps));
         }
         if self.server.session_ttl_hours <= 0 || self.interview.invite_ttl_hours <= 0 {
             return bad(

@@ -42,6 +42,7 @@ pub mod http;
 pub mod models;
 pub mod onnx;
 pub mod pipeline;
+pub mod render;
 pub mod scoring;
 pub mod session;
 pub mod telemetry;

@@ -171,12 +171,48 @@ pub fn blendshapes(pose: &AvatarPose) -> Blendshapes {
             w[i] += k * amount;
         }
     }
-    w[index("eyeBlinkLeft")] += pose.blink;
-    w[index("eyeBlinkRight")] += pose.blink;
+    let lids = REST_LIDS + pose.blink * (1.0 - REST_LIDS);
+    w[index("eyeBlinkLeft")] += lids;
+    w[index("eyeBlinkRight")] += lids;
+    add_gaze(&mut w, pose.gaze);
     w[index("browInnerUp")] += pose.brows;
     w[index("browOuterUpLeft")] += 0.5 * pose.brows;
     w[index("browOuterUpRight")] += 0.5 * pose.brows;
     w.map(|x| x.clamp(0.0, 1.0))
+}
+
+/// The upper lids rest a little lowered: wide-open eyes read as a stare.
+const REST_LIDS: f32 = 0.12;
+
+/// How far the eyes turn at full weight of the eyeLook targets (measured on the avatar's
+/// eye geometry: in and out turn further than up and down, as in a real orbit).
+const EYE_LOOK_SIDE_RAD: f32 = 0.37;
+const EYE_LOOK_UP_RAD: f32 = 0.19;
+const EYE_LOOK_DOWN_RAD: f32 = 0.29;
+
+/// Gaze (yaw toward the avatar's left, pitch up) as eyeLook weights for both eyes.
+fn add_gaze(w: &mut Blendshapes, gaze: glam::Vec2) {
+    let side = (gaze.x.abs() / EYE_LOOK_SIDE_RAD).min(1.0);
+    let (left, right) = if gaze.x >= 0.0 {
+        ("eyeLookOutLeft", "eyeLookInRight")
+    } else {
+        ("eyeLookInLeft", "eyeLookOutRight")
+    };
+    w[index(left)] += side;
+    w[index(right)] += side;
+    let (up, down) = if gaze.y >= 0.0 {
+        ((gaze.y / EYE_LOOK_UP_RAD).min(1.0), 0.0)
+    } else {
+        (0.0, (-gaze.y / EYE_LOOK_DOWN_RAD).min(1.0))
+    };
+    for (name, k) in [
+        ("eyeLookUpLeft", up),
+        ("eyeLookUpRight", up),
+        ("eyeLookDownLeft", down),
+        ("eyeLookDownRight", down),
+    ] {
+        w[index(name)] += k;
+    }
 }
 
 #[cfg(test)]
@@ -210,11 +246,23 @@ mod tests {
         let jaw = index("jawOpen");
         assert!(blendshapes(&pose_with(Viseme::Aa, 0.0))[jaw] > 0.6);
         assert_eq!(blendshapes(&pose_with(Viseme::PP, 0.0))[jaw], 0.0);
+        let rest = blendshapes(&pose_with(Viseme::Sil, 0.0));
+        let lids = [index("eyeBlinkLeft"), index("eyeBlinkRight")];
         assert!(
-            blendshapes(&pose_with(Viseme::Sil, 0.0))
-                .iter()
-                .all(|w| *w == 0.0)
+            rest.iter()
+                .enumerate()
+                .all(|(i, w)| *w == 0.0 || (lids.contains(&i) && *w == REST_LIDS))
         );
+    }
+
+    #[test]
+    fn gaze_turns_both_eyes_the_same_way() {
+        let mut pose = pose_with(Viseme::Sil, 0.0);
+        pose.gaze = Vec2::new(0.1, -0.1);
+        let w = blendshapes(&pose);
+        assert!(w[index("eyeLookOutLeft")] > 0.2 && w[index("eyeLookInRight")] > 0.2);
+        assert_eq!(w[index("eyeLookInLeft")], 0.0);
+        assert!(w[index("eyeLookDownLeft")] > 0.2 && w[index("eyeLookUpLeft")] == 0.0);
     }
 
     #[test]

@@ -199,3 +199,28 @@ impl SpeechAudio {
         self.phonemes.push(p);
     }
 }
+
+/// One rendered frame: RGBA8 (sRGB), rows top to bottom, stamped on the media clock.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VideoFrame {
+    pub t: f64,
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Vec<u8>,
+}
+
+impl VideoFrame {
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
+        let at = ((y * self.width + x) * 4) as usize;
+        [
+            self.rgba[at],
+            self.rgba[at + 1],
+            self.rgba[at + 2],
+            self.rgba[at + 3],
+        ]
+    }
+}

@@ -56,6 +56,7 @@ pub fn test_config(db_url: String) -> Config {
     c.database.url = db_url;
     c.content.question_bank_dir = root().join("question-bank");
     c.content.prompts_dir = root().join("prompts");
+    c.avatar.model = root().join("avatar/interviewer.glb");
     c
 }
 

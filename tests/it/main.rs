@@ -10,6 +10,7 @@ mod fake_llm;
 mod helpers;
 mod interview_flow;
 mod llm_follow_ups;
+mod render;
 mod restart;
 mod speak;
 mod speech;

@@ -1,0 +1,54 @@
+//! The process's one wgpu device: a GPU when there is one, else Mesa's software Vulkan
+//! (lavapipe). Every session's renderer borrows it; creating a device costs hundreds of
+//! milliseconds and, on lavapipe, a pool of threads.
+
+use std::sync::{Arc, OnceLock};
+
+use super::RenderError;
+
+pub struct Gpu {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    /// The adapter's name and backend, for logs and bench reports.
+    pub description: String,
+}
+
+static SHARED: OnceLock<Result<Arc<Gpu>, String>> = OnceLock::new();
+
+impl Gpu {
+    /// The shared device, opened on first use. A failure is remembered: a machine without a
+    /// working Vulkan or GL driver does not retry on every session.
+    pub fn shared() -> Result<Arc<Gpu>, RenderError> {
+        SHARED
+            .get_or_init(|| Gpu::open().map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(RenderError::NoAdapter)
+    }
+
+    fn open() -> Result<Gpu, RenderError> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            force_fallback_adapter: false,
+            compatible_surface: None,
+            apply_limit_buckets: false,
+        }))
+        .map_err(|e| RenderError::NoAdapter(format!("no Vulkan or GL adapter: {e}")))?;
+        let info = adapter.get_info();
+        let description = format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type);
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("interviewer"),
+            required_features: wgpu::Features::empty(),
+            required_limits: wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits()),
+            ..Default::default()
+        }))
+        .map_err(|e| RenderError::NoAdapter(format!("{description}: {e}")))?;
+        tracing::info!(adapter = %description, "render device opened");
+        Ok(Gpu {
+            device,
+            queue,
+            description,
+        })
+    }
+}

@@ -1,0 +1,55 @@
+//! render: the avatar drawn offscreen with wgpu, frame by frame, from `AvatarPose`s
+//! (`animate`) into `VideoFrame`s. `avatar` reads the glTF asset, `scene` turns a pose into
+//! joint matrices and active morph targets, `gpu` holds the process's one device, and
+//! `renderer` draws and reads frames back without stalling.
+
+pub mod avatar;
+pub mod film;
+pub mod gpu;
+pub mod measure;
+pub mod renderer;
+pub mod scene;
+
+use std::path::Path;
+
+pub use crate::pipeline::messages::VideoFrame;
+pub use avatar::{Avatar, AvatarError};
+pub use gpu::Gpu;
+pub use renderer::Renderer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Avatar(#[from] AvatarError),
+    #[error("no device to render on: {0} (install mesa-vulkan-drivers for software Vulkan)")]
+    NoAdapter(String),
+    #[error("the render device failed: {0}")]
+    Device(String),
+    #[error("frame size {width}×{height}: both sides must be even and at most 4096")]
+    Size { width: u32, height: u32 },
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
+}
+
+/// Video frames are even-sized (4:2:0 chroma halves each side) and at most 4096 a side.
+pub fn valid_frame_size(width: u32, height: u32) -> bool {
+    (2..=4096).contains(&width)
+        && (2..=4096).contains(&height)
+        && width.is_multiple_of(2)
+        && height.is_multiple_of(2)
+}
+
+/// Writes a frame as a PNG (stills for docs, golden images for tests).
+pub fn write_png(frame: &VideoFrame, path: &Path) -> Result<(), RenderError> {
+    image::save_buffer(
+        path,
+        &frame.rgba,
+        frame.width,
+        frame.height,
+        image::ExtendedColorType::Rgba8,
+    )
+    .map_err(|e| RenderError::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}

