@@ -372,7 +372,7 @@ fn render(
     frames: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     use crate::pipeline::speak::Speaker;
-    use crate::render::{Avatar, film};
+    use crate::render::{Avatar, FrameSettings, film};
     if !text.chars().any(char::is_alphanumeric) {
         bail!("nothing to say: the text has no words");
     }
@@ -386,8 +386,11 @@ fn render(
     let speech = speaker.speak(text)?;
     let started = std::time::Instant::now();
     let settings = film::FilmSettings {
-        width,
-        height,
+        frame: FrameSettings {
+            width,
+            height,
+            msaa: config.avatar.msaa,
+        },
         fps,
         frames_dir: frames,
     };

@@ -161,6 +161,18 @@ def edge_alpha(inside):
     return np.clip(0.5 + EDGE_SHARPNESS * inside, 0.0, 1.0)
 
 
+# The camera looks at the face, and the head turns at most about 20° either way: a face
+# whose normal points further away than this is never seen (every part is single-sided).
+NEVER_SEEN_Z = -0.45
+
+
+def face_normal_z(p):
+    n = np.cross(p[1] - p[0], p[2] - p[0])
+    if len(p) == 4:
+        n = n + np.cross(p[2] - p[0], p[3] - p[0])
+    return n[2] / max(np.linalg.norm(n), 1e-12)
+
+
 def quads_to_triangles(faces):
     tris = []
     for f in faces:
@@ -191,22 +203,26 @@ class Part:
             self.triangles.append([self.vertex(v, uvs[t], offset_of(v)) for v, t in tri])
 
 
-def bake_skin(textures, size):
+def skin_colours(textures, uv, size=1024):
+    """Linear skin colour at each UV: the base tone with the lips, eyelids and the inside of
+    the mouth painted from MakeHuman's region masks. Stored per vertex, not as a texture:
+    the regions are broad, and a software rasterizer samples a texture slowly."""
     def mask(name):
         image = Image.open(textures / f"mpfb_{name}.jpg").convert("L").resize((size, size), Image.LANCZOS)
         return np.asarray(image, dtype=np.float64)[..., None] / 255.0
 
     lips, inside, eyelids = mask("lips"), mask("inside-mouth"), mask("eyelids")
-    rng = np.random.default_rng(7)
-    noise = rng.normal(0, 1, (size // 16, size // 16))
-    noise = np.asarray(Image.fromarray(noise.astype(np.float32)).resize((size, size), Image.BICUBIC))[..., None]
-    colour = np.array(SKIN, float) * (1 + 0.025 * noise)
+    colour = np.broadcast_to(np.array(SKIN, float), (size, size, 3))
     for m, c in ((eyelids, EYELIDS), (lips, LIPS), (inside, MOUTH_INSIDE)):
         colour = colour * (1 - m) + np.array(c, float) * m
-    image = Image.fromarray(np.clip(colour, 0, 255).astype(np.uint8), "RGB")
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=88, optimize=True)
-    return out.getvalue()
+    # Bilinear lookup at each vertex's UV.
+    x = np.clip(uv[:, 0] * size - 0.5, 0, size - 1.001)
+    y = np.clip(uv[:, 1] * size - 0.5, 0, size - 1.001)
+    x0, y0 = x.astype(int), y.astype(int)
+    fx, fy = (x - x0)[:, None], (y - y0)[:, None]
+    c = (colour[y0, x0] * (1 - fx) * (1 - fy) + colour[y0, x0 + 1] * fx * (1 - fy)
+         + colour[y0 + 1, x0] * (1 - fx) * fy + colour[y0 + 1, x0 + 1] * fx * fy)
+    return (c / 255.0) ** 2.2
 
 
 def bake_eye(size=256):
@@ -344,12 +360,15 @@ def main():
     for face, group in zip(faces, groups):
         vs = [v for v, _ in face]
         p = positions[vs]
+        if face_normal_z(p) < NEVER_SEEN_Z:
+            continue
         if group == "body":
             if p[:, 1].min() < CUT_BELOW_Y or np.abs(p[:, 0]).max() > CUT_ABS_X:
                 continue
             # Skin is kept wherever the shirt might not cover it; each covering takes every
             # face its edge crosses, and the alpha mask cuts the edge inside them.
-            if (shirt_in[vs] < 0.25).any():
+            # Skin deep under the hair or the shirt is never seen: not drawn at all.
+            if (shirt_in[vs] < 0.25).any() and (hair[vs] < 0.3).any():
                 body.add_faces([face], uvs)
             if (shirt_in[vs] > -0.15).any():
                 shirt.add_faces([face], uvs, lambda v: SHIRT_OFFSET)
@@ -385,10 +404,9 @@ def main():
     origin = neck_joint.copy()
 
     glb = Glb()
-    skin_texture = glb.image(bake_skin(mpfb / "textures", 2048), "image/jpeg")
     eye_texture = glb.image(bake_eye(), "image/png")
     materials = {
-        "skin": {"pbrMetallicRoughness": {"baseColorTexture": {"index": skin_texture}, "metallicFactor": 0.0,
+        "skin": {"pbrMetallicRoughness": {"baseColorFactor": [1, 1, 1, 1], "metallicFactor": 0.0,
                                           "roughnessFactor": 0.52}},
         "eye": {"pbrMetallicRoughness": {"baseColorTexture": {"index": eye_texture}, "metallicFactor": 0.0,
                                          "roughnessFactor": 0.08}},
@@ -401,7 +419,7 @@ def main():
     }
     order = list(materials)
     masked = ("hair", "shirt", "jacket")
-    glb.doc["materials"] = [dict(name=n, doubleSided=n in ("eyelashes", *masked), **m,
+    glb.doc["materials"] = [dict(name=n, doubleSided=n == "eyelashes", **m,
                                  **({"alphaMode": "MASK", "alphaCutoff": 0.5} if n in masked else {}))
                             for n, m in materials.items()]
 
@@ -420,10 +438,11 @@ def main():
         # Skin near the hairline takes the hair's colour, so the shell's edge melts into it.
         tint = np.ones((len(src), 3))
         if part is body:
+            tint = skin_colours(mpfb / "textures", np.array(part.uv))
             ratio = np.array(HAIR) / (np.array(SKIN) / 255.0) ** 2.2
             cover = smoothstep(-0.12, 0.1, hair[src])[:, None]
             cover = np.maximum(cover, 0.8 * brow_amount(positions[src])[:, None])
-            tint = 1 - cover * (1 - np.clip(ratio, 0, 1)) * 0.85
+            tint = tint * (1 - cover * (1 - np.clip(ratio, 0, 1)) * 0.85)
         edge = {"hair": hair, "shirt": shirt_in, "jacket": jacket_in}.get(part.name)
         alpha = edge_alpha(edge[src]) if edge is not None else np.ones(len(src))
         joints = np.tile(np.array([0, 1, 2, 0], np.uint8), (len(src), 1))

@@ -111,7 +111,9 @@ pub fn viseme_of(symbol: &str) -> Viseme {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VisemeSettings {
-    /// A shape starts forming this long before its sound (seconds).
+    /// A shape starts forming this long before its sound (seconds). Half the ramp centres each
+    /// shape on its sound: the lip-sync bench (`cargo bench --bench render`) reads the mouth
+    /// from rendered pixels and puts it within a frame of the audio's loudness.
     pub lead: f32,
     /// Time to reach a shape, and to release it.
     pub ramp: f32,
@@ -124,7 +126,7 @@ pub struct VisemeSettings {
 impl Default for VisemeSettings {
     fn default() -> Self {
         Self {
-            lead: 0.04,
+            lead: 0.025,
             ramp: 0.05,
             min_hold: 0.06,
             anticipation: 0.5,

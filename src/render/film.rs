@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::{Avatar, Gpu, RenderError, Renderer, VideoFrame, write_png};
+use super::{Avatar, FrameSettings, Gpu, RenderError, Renderer, VideoFrame, write_png};
 use crate::animate::{Animator, VisemeSettings, VisemeTrack};
 use crate::pipeline::messages::SpeechAudio;
 
@@ -15,8 +15,7 @@ const LEAD_IN_SECS: f64 = 0.4;
 const TAIL_SECS: f64 = 0.6;
 
 pub struct FilmSettings {
-    pub width: u32,
-    pub height: u32,
+    pub frame: FrameSettings,
     pub fps: u32,
     /// Also write every frame as a numbered PNG here.
     pub frames_dir: Option<PathBuf>,
@@ -54,7 +53,7 @@ pub fn film(
     output: &Path,
 ) -> Result<FilmReport, FilmError> {
     let gpu = Gpu::shared()?;
-    let mut renderer = Renderer::new(gpu.clone(), avatar, settings.width, settings.height)?;
+    let mut renderer = Renderer::new(gpu.clone(), avatar, settings.frame)?;
     let duration = LEAD_IN_SECS + speech.duration() + TAIL_SECS;
     let frame_count = (duration * f64::from(settings.fps)).ceil() as usize;
 
@@ -130,7 +129,7 @@ fn spawn_ffmpeg(
     wav: &Path,
     output: &Path,
 ) -> Result<std::process::Child, FilmError> {
-    let size = format!("{}x{}", settings.width, settings.height);
+    let size = format!("{}x{}", settings.frame.width, settings.frame.height);
     let fps = settings.fps.to_string();
     let mut command = Command::new("ffmpeg");
     command

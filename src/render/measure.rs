@@ -93,6 +93,80 @@ pub fn difference(a: &VideoFrame, b: &VideoFrame, tolerance: u8) -> Option<(f64,
     Some((sum as f64 / (pixels * 3.0), off as f64 / pixels))
 }
 
+/// The RMS of `pcm` over one frame's span centred on each frame's time; frame `i` is at
+/// `i / fps` seconds on a clock where the audio starts at `audio_start`.
+pub fn envelope_at_frames(
+    pcm: &[f32],
+    sample_rate: u32,
+    fps: f64,
+    frames: usize,
+    audio_start: f64,
+) -> Vec<f32> {
+    let rate = f64::from(sample_rate);
+    (0..frames)
+        .map(|i| {
+            let t = i as f64 / fps - audio_start;
+            let from = ((t - 0.5 / fps) * rate).round().max(0.0) as usize;
+            let to = (((t + 0.5 / fps) * rate).round().max(0.0) as usize).min(pcm.len());
+            if from >= to {
+                return 0.0;
+            }
+            let energy: f32 = pcm[from..to].iter().map(|x| x * x).sum();
+            (energy / (to - from) as f32).sqrt()
+        })
+        .collect()
+}
+
+/// The lag, in seconds, at which `video` best matches `audio` (both sampled at `fps`):
+/// positive when the picture runs late. Searched over whole frames within `max_lag` and
+/// refined between frames by a parabola through the peak. Returns the lag and the Pearson
+/// correlation at the best whole frame, or `None` when either series is flat.
+pub fn best_lag(video: &[f32], audio: &[f32], fps: f64, max_lag: f64) -> Option<(f64, f32)> {
+    let max_frames = (max_lag * fps).round() as i64;
+    let scores: Vec<(i64, f32)> = (-max_frames..=max_frames)
+        .filter_map(|lag| pearson_at(video, audio, lag).map(|r| (lag, r)))
+        .collect();
+    let at = scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.1.total_cmp(&b.1.1))?
+        .0;
+    let (lag, r) = scores[at];
+    let mut refined = lag as f64;
+    if at > 0 && at + 1 < scores.len() {
+        let (a, b, c) = (scores[at - 1].1, r, scores[at + 1].1);
+        let curvature = a - 2.0 * b + c;
+        if curvature < 0.0 {
+            refined += f64::from(0.5 * (a - c) / curvature);
+        }
+    }
+    Some((refined / fps, r))
+}
+
+/// Pearson correlation of `video[i]` with `audio[i - lag]` over the overlap.
+fn pearson_at(video: &[f32], audio: &[f32], lag: i64) -> Option<f32> {
+    let pairs: Vec<(f32, f32)> = (0..video.len() as i64)
+        .filter_map(|i| {
+            let j = i - lag;
+            (j >= 0 && (j as usize) < audio.len()).then(|| (video[i as usize], audio[j as usize]))
+        })
+        .collect();
+    let n = pairs.len() as f32;
+    if n < 3.0 {
+        return None;
+    }
+    let (mx, my) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+    let (mut sxy, mut sxx, mut syy) = (0.0f32, 0.0f32, 0.0f32);
+    for (x, y) in &pairs {
+        sxy += (x - mx) * (y - my);
+        sxx += (x - mx) * (x - mx);
+        syy += (y - my) * (y - my);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +194,32 @@ mod tests {
         open.rgba[..4].copy_from_slice(&[200, 150, 28, 255]); // inside the region
         open.rgba[8..12].copy_from_slice(&[0, 0, 0, 255]); // outside it
         assert!((mouth_change(&open, &rest, region) - 102.0 / (4.0 * 255.0)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn envelope_follows_loudness_per_frame() {
+        // 10 fps, audio at 100 Hz starting 0.1 s in: silent, then a loud second frame.
+        let mut pcm = vec![0.0f32; 30];
+        pcm[10..20].fill(0.5);
+        let env = envelope_at_frames(&pcm, 100, 10.0, 4, 0.1);
+        assert_eq!(env.len(), 4);
+        assert_eq!(env[0], 0.0);
+        assert!((env[2] - 0.5).abs() < 1e-6, "{env:?}");
+    }
+
+    #[test]
+    fn best_lag_finds_a_known_delay_between_frames() {
+        let audio: Vec<f32> = (0..200)
+            .map(|i| ((i as f32) * 0.37).sin().max(0.0))
+            .collect();
+        // The picture three frames late.
+        let video: Vec<f32> = (0..200)
+            .map(|i| if i >= 3 { audio[i - 3] } else { 0.0 })
+            .collect();
+        let (lag, r) = best_lag(&video, &audio, 100.0, 0.1).unwrap();
+        assert!((lag - 0.03).abs() < 0.004, "{lag}");
+        assert!(r > 0.99);
+        assert!(best_lag(&[1.0; 20], &audio, 100.0, 0.1).is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod avatar;
 pub mod film;
 pub mod gpu;
+pub mod lipsync;
 pub mod measure;
 pub mod renderer;
 pub mod scene;
@@ -27,8 +28,29 @@ pub enum RenderError {
     Device(String),
     #[error("frame size {width}×{height}: both sides must be even and at most 4096")]
     Size { width: u32, height: u32 },
+    #[error("msaa {0}: use 1 (off) or 4 samples per pixel")]
+    Msaa(u32),
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
+}
+
+/// The size and antialiasing of the frames a renderer makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameSettings {
+    pub width: u32,
+    pub height: u32,
+    /// Samples per pixel: 4 smooths edges, 1 roughly halves the cost on a software device.
+    pub msaa: u32,
+}
+
+impl FrameSettings {
+    pub fn from_config(config: &crate::config::AvatarConfig) -> Self {
+        FrameSettings {
+            width: config.width,
+            height: config.height,
+            msaa: config.msaa,
+        }
+    }
 }
 
 /// Video frames are even-sized (4:2:0 chroma halves each side) and at most 4096 a side.

@@ -13,10 +13,9 @@ use wgpu::util::DeviceExt;
 use super::avatar::{Avatar, Shading};
 use super::gpu::Gpu;
 use super::scene::{Camera, MAX_ACTIVE_MORPHS, MorphMap, joint_matrices};
-use super::{RenderError, VideoFrame};
+use super::{FrameSettings, RenderError, VideoFrame};
 use crate::animate::AvatarPose;
 
-const SAMPLES: u32 = 4;
 const COLOR_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 const DEPTH_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Depth32Float;
 
@@ -66,16 +65,17 @@ pub struct Renderer {
     morph_map: MorphMap,
     active: Vec<(u32, f32)>,
     vertex_count: u32,
-    avatar_pipeline: wgpu::RenderPipeline,
-    avatar_pipeline_two_sided: wgpu::RenderPipeline,
+    /// One pipeline per material, its shading model and options compiled in.
+    material_pipelines: Vec<wgpu::RenderPipeline>,
     backdrop_pipeline: wgpu::RenderPipeline,
     frame_uniform: wgpu::Buffer,
     frame_group: wgpu::BindGroup,
-    material_groups: Vec<(wgpu::BindGroup, bool)>,
+    material_groups: Vec<wgpu::BindGroup>,
     parts: Vec<DrawPart>,
     vertices: wgpu::Buffer,
     indices: wgpu::Buffer,
-    msaa_view: wgpu::TextureView,
+    /// The multisampled target, resolved into `resolved`; none when drawing single-sampled.
+    msaa_view: Option<wgpu::TextureView>,
     depth_view: wgpu::TextureView,
     resolved: wgpu::Texture,
     resolved_view: wgpu::TextureView,
@@ -87,11 +87,18 @@ impl Renderer {
     pub fn new(
         gpu: Arc<Gpu>,
         avatar: &Avatar,
-        width: u32,
-        height: u32,
+        settings: FrameSettings,
     ) -> Result<Self, RenderError> {
+        let FrameSettings {
+            width,
+            height,
+            msaa: samples,
+        } = settings;
         if !super::valid_frame_size(width, height) {
             return Err(RenderError::Size { width, height });
+        }
+        if !matches!(samples, 1 | 4) {
+            return Err(RenderError::Msaa(samples));
         }
         let device = &gpu.device;
         let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
@@ -110,7 +117,7 @@ impl Renderer {
         let material_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("material"),
             entries: &[
-                layout_entry(0, wgpu::ShaderStages::FRAGMENT, uniform_binding()),
+                layout_entry(0, wgpu::ShaderStages::VERTEX_FRAGMENT, uniform_binding()),
                 layout_entry(
                     1,
                     wgpu::ShaderStages::FRAGMENT,
@@ -177,12 +184,7 @@ impl Renderer {
             .map(|m| {
                 let uniform = MaterialUniform {
                     base_color: m.base_color,
-                    params: [
-                        m.roughness,
-                        shading_code(m.shading),
-                        if m.texture.is_some() { 1.0 } else { 0.0 },
-                        m.alpha_cutoff.unwrap_or(0.0),
-                    ],
+                    params: [m.roughness, 0.0, 0.0, m.alpha_cutoff.unwrap_or(0.0)],
                 };
                 let buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                     label: Some("material"),
@@ -190,7 +192,7 @@ impl Renderer {
                     usage: wgpu::BufferUsages::UNIFORM,
                 });
                 let view = m.texture.map_or(&white_view, |t| &textures[t]);
-                let group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+                device.create_bind_group(&wgpu::BindGroupDescriptor {
                     label: Some(&m.name),
                     layout: &material_layout,
                     entries: &[
@@ -198,8 +200,7 @@ impl Renderer {
                         bind(1, wgpu::BindingResource::TextureView(view)),
                         bind(2, wgpu::BindingResource::Sampler(&sampler)),
                     ],
-                });
-                (group, m.double_sided)
+                })
             })
             .collect();
 
@@ -213,43 +214,54 @@ impl Renderer {
             step_mode: wgpu::VertexStepMode::Vertex,
             attributes: &wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x3, 2 => Float32x2, 3 => Float32x4, 4 => Float32x4],
         };
-        let avatar_pipeline_with = |cull: Option<wgpu::Face>| {
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some("avatar"),
-                layout: Some(&layout),
-                vertex: wgpu::VertexState {
-                    module: &shader,
-                    entry_point: Some("vs_main"),
-                    compilation_options: Default::default(),
-                    buffers: &[Some(vertex_layout.clone())],
-                },
-                primitive: wgpu::PrimitiveState {
-                    cull_mode: cull,
+        let material_pipelines = avatar
+            .materials
+            .iter()
+            .map(|m| {
+                let constants = [
+                    ("SHADING", shading_code(m.shading)),
+                    ("TEXTURED", f64::from(u8::from(m.texture.is_some()))),
+                    ("MASKED", f64::from(u8::from(m.alpha_cutoff.is_some()))),
+                ];
+                let options = wgpu::PipelineCompilationOptions {
+                    constants: &constants,
                     ..Default::default()
-                },
-                depth_stencil: Some(wgpu::DepthStencilState {
-                    format: DEPTH_FORMAT,
-                    depth_write_enabled: Some(true),
-                    depth_compare: Some(wgpu::CompareFunction::Less),
-                    stencil: Default::default(),
-                    bias: Default::default(),
-                }),
-                multisample: wgpu::MultisampleState {
-                    count: SAMPLES,
-                    ..Default::default()
-                },
-                fragment: Some(wgpu::FragmentState {
-                    module: &shader,
-                    entry_point: Some("fs_main"),
-                    compilation_options: Default::default(),
-                    targets: &[Some(COLOR_FORMAT.into())],
-                }),
-                multiview_mask: None,
-                cache: None,
+                };
+                device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                    label: Some(&m.name),
+                    layout: Some(&layout),
+                    vertex: wgpu::VertexState {
+                        module: &shader,
+                        entry_point: Some("vs_main"),
+                        compilation_options: options.clone(),
+                        buffers: &[Some(vertex_layout.clone())],
+                    },
+                    primitive: wgpu::PrimitiveState {
+                        cull_mode: (!m.double_sided).then_some(wgpu::Face::Back),
+                        ..Default::default()
+                    },
+                    depth_stencil: Some(wgpu::DepthStencilState {
+                        format: DEPTH_FORMAT,
+                        depth_write_enabled: Some(true),
+                        depth_compare: Some(wgpu::CompareFunction::Less),
+                        stencil: Default::default(),
+                        bias: Default::default(),
+                    }),
+                    multisample: wgpu::MultisampleState {
+                        count: samples,
+                        ..Default::default()
+                    },
+                    fragment: Some(wgpu::FragmentState {
+                        module: &shader,
+                        entry_point: Some("fs_main"),
+                        compilation_options: options,
+                        targets: &[Some(COLOR_FORMAT.into())],
+                    }),
+                    multiview_mask: None,
+                    cache: None,
+                })
             })
-        };
-        let avatar_pipeline = avatar_pipeline_with(Some(wgpu::Face::Back));
-        let avatar_pipeline_two_sided = avatar_pipeline_with(None);
+            .collect();
         let backdrop_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("backdrop"),
             bind_group_layouts: &[],
@@ -268,12 +280,12 @@ impl Renderer {
             depth_stencil: Some(wgpu::DepthStencilState {
                 format: DEPTH_FORMAT,
                 depth_write_enabled: Some(false),
-                depth_compare: Some(wgpu::CompareFunction::Always),
+                depth_compare: Some(wgpu::CompareFunction::LessEqual),
                 stencil: Default::default(),
                 bias: Default::default(),
             }),
             multisample: wgpu::MultisampleState {
-                count: SAMPLES,
+                count: samples,
                 ..Default::default()
             },
             fragment: Some(wgpu::FragmentState {
@@ -323,16 +335,18 @@ impl Renderer {
                 view_formats: &[],
             })
         };
-        let msaa = target(
-            "msaa",
-            COLOR_FORMAT,
-            SAMPLES,
-            wgpu::TextureUsages::RENDER_ATTACHMENT,
-        );
+        let msaa = (samples > 1).then(|| {
+            target(
+                "msaa",
+                COLOR_FORMAT,
+                samples,
+                wgpu::TextureUsages::RENDER_ATTACHMENT,
+            )
+        });
         let depth = target(
             "depth",
             DEPTH_FORMAT,
-            SAMPLES,
+            samples,
             wgpu::TextureUsages::RENDER_ATTACHMENT,
         );
         let resolved = target(
@@ -364,8 +378,7 @@ impl Renderer {
             morph_map: MorphMap::new(avatar),
             active: Vec::with_capacity(64),
             vertex_count: avatar.vertices.len() as u32,
-            avatar_pipeline,
-            avatar_pipeline_two_sided,
+            material_pipelines,
             backdrop_pipeline,
             frame_uniform,
             frame_group,
@@ -373,7 +386,7 @@ impl Renderer {
             parts,
             vertices,
             indices,
-            msaa_view: msaa.create_view(&Default::default()),
+            msaa_view: msaa.map(|t| t.create_view(&Default::default())),
             depth_view: depth.create_view(&Default::default()),
             resolved_view: resolved.create_view(&Default::default()),
             resolved,
@@ -461,12 +474,16 @@ impl Renderer {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("avatar"),
                 color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &self.msaa_view,
+                    view: self.msaa_view.as_ref().unwrap_or(&self.resolved_view),
                     depth_slice: None,
-                    resolve_target: Some(&self.resolved_view),
+                    resolve_target: self.msaa_view.as_ref().map(|_| &self.resolved_view),
                     ops: wgpu::Operations {
                         load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
-                        store: wgpu::StoreOp::Discard,
+                        store: if self.msaa_view.is_some() {
+                            wgpu::StoreOp::Discard
+                        } else {
+                            wgpu::StoreOp::Store
+                        },
                     },
                 })],
                 depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
@@ -481,25 +498,17 @@ impl Renderer {
                 occlusion_query_set: None,
                 multiview_mask: None,
             });
-            pass.set_pipeline(&self.backdrop_pipeline);
-            pass.draw(0..3, 0..1);
             pass.set_bind_group(0, &self.frame_group, &[]);
             pass.set_vertex_buffer(0, self.vertices.slice(..));
             pass.set_index_buffer(self.indices.slice(..), wgpu::IndexFormat::Uint32);
-            let mut two_sided = None;
             for part in &self.parts {
-                let (group, double_sided) = &self.material_groups[part.material];
-                if two_sided != Some(*double_sided) {
-                    pass.set_pipeline(if *double_sided {
-                        &self.avatar_pipeline_two_sided
-                    } else {
-                        &self.avatar_pipeline
-                    });
-                    two_sided = Some(*double_sided);
-                }
-                pass.set_bind_group(1, group, &[]);
+                pass.set_pipeline(&self.material_pipelines[part.material]);
+                pass.set_bind_group(1, &self.material_groups[part.material], &[]);
                 pass.draw_indexed(part.indices.clone(), 0, 0..1);
             }
+            // Last, at the far plane: only the pixels the avatar left empty are shaded.
+            pass.set_pipeline(&self.backdrop_pipeline);
+            pass.draw(0..3, 0..1);
         }
         let readback = &mut self.readbacks[slot];
         encoder.copy_texture_to_buffer(
@@ -590,7 +599,7 @@ impl Renderer {
     }
 }
 
-fn shading_code(shading: Shading) -> f32 {
+fn shading_code(shading: Shading) -> f64 {
     match shading {
         Shading::Skin => 0.0,
         Shading::Eye => 1.0,

@@ -24,7 +24,7 @@ fn runtime() -> std::path::PathBuf {
 }
 
 /// One Piper voice for the whole test binary: loading it takes about a second.
-fn piper() -> Arc<Speaker> {
+pub fn piper() -> Arc<Speaker> {
     static SPEAKER: OnceLock<Arc<Speaker>> = OnceLock::new();
     SPEAKER
         .get_or_init(|| {

@@ -15,7 +15,7 @@ struct Frame {
 
 struct Material {
     base_color: vec4<f32>,
-    // x: roughness, y: shading model, z: 1 when textured, w: alpha cutoff (0: opaque).
+    // x: roughness, w: alpha cutoff (when MASKED).
     params: vec4<f32>,
 };
 
@@ -25,6 +25,12 @@ struct Material {
 @group(1) @binding(0) var<uniform> material: Material;
 @group(1) @binding(1) var albedo_map: texture_2d<f32>;
 @group(1) @binding(2) var albedo_sampler: sampler;
+
+// Each material gets its own pipeline with these fixed, so every branch on them is resolved
+// when the shader is compiled (a software rasterizer would otherwise pay for all of them).
+override SHADING: u32 = 0u;
+override TEXTURED: bool = false;
+override MASKED: bool = false;
 
 const SKIN: u32 = 0u;
 const EYE: u32 = 1u;
@@ -48,6 +54,11 @@ struct VertexOut {
     @location(2) uv: vec2<f32>,
     @location(3) tint: vec4<f32>,
     @location(4) model: vec3<f32>,
+    // Light reaching the surface, times the albedo in the fragment stage, and light added on
+    // top (sheen, specular). Lit per vertex: on a software rasterizer that shades small
+    // triangles in 4×4 blocks, per-pixel lighting would cost more than everything else.
+    @location(5) diffuse_light: vec3<f32>,
+    @location(6) added_light: vec3<f32>,
 };
 
 @vertex
@@ -68,10 +79,18 @@ fn vs_main(v: VertexIn) -> VertexOut {
     var out: VertexOut;
     out.clip = frame.view_proj * world;
     out.world = world.xyz;
-    out.normal = (skin * vec4<f32>(normal, 0.0)).xyz;
+    out.normal = normalize((skin * vec4<f32>(normal, 0.0)).xyz);
     out.uv = v.uv;
     out.tint = v.tint;
     out.model = position;
+    let lit = light_all(out.normal, normalize(frame.camera.xyz - out.world), material.params.x);
+    var shade = 1.0;
+    if SHADING == MOUTH {
+        // The lips and cheeks shadow the inside of the mouth, the deeper the darker.
+        shade = mix(0.06, 0.5, smoothstep(0.10, 0.16, position.z));
+    }
+    out.diffuse_light = lit.diffuse * shade;
+    out.added_light = lit.added * shade;
     return out;
 }
 
@@ -95,81 +114,91 @@ fn fresnel(f0: f32, v_dot_h: f32) -> f32 {
     return f0 + (1.0 - f0) * pow(1.0 - v_dot_h, 5.0);
 }
 
-fn shade_light(n: vec3<f32>, v: vec3<f32>, l: vec3<f32>, colour: vec3<f32>, albedo: vec3<f32>,
-               roughness: f32, model: u32) -> vec3<f32> {
+struct Light {
+    diffuse: vec3<f32>,
+    added: vec3<f32>,
+};
+
+// Key light high on the camera's left, a cool fill from the right, a rim from behind.
+const KEY: vec3<f32> = vec3<f32>(-0.509, 0.509, 0.6941);
+const FILL: vec3<f32> = vec3<f32>(0.8018, 0.1069, 0.588);
+const RIM: vec3<f32> = vec3<f32>(0.3549, 0.6084, -0.7098);
+const KEY_COLOUR: vec3<f32> = vec3<f32>(1.75, 1.66, 1.52);
+const FILL_COLOUR: vec3<f32> = vec3<f32>(0.42, 0.46, 0.55);
+const RIM_COLOUR: vec3<f32> = vec3<f32>(0.9, 0.9, 0.95);
+
+fn light_all(n: vec3<f32>, v: vec3<f32>, roughness: f32) -> Light {
+    var total = shade_light(n, v, KEY, KEY_COLOUR, roughness);
+    let fill = shade_light(n, v, FILL, FILL_COLOUR, roughness);
+    let rim = shade_light(n, v, RIM, RIM_COLOUR, roughness);
+    total.diffuse += fill.diffuse + rim.diffuse;
+    total.added += fill.added + rim.added;
+    let sky = mix(vec3<f32>(0.16, 0.14, 0.13), vec3<f32>(0.34, 0.36, 0.40), n.y * 0.5 + 0.5);
+    total.diffuse += sky * 0.8;
+    return total;
+}
+
+fn shade_light(n: vec3<f32>, v: vec3<f32>, l: vec3<f32>, colour: vec3<f32>, roughness_in: f32) -> Light {
+    let roughness = clamp(roughness_in, 0.04, 1.0);
     let n_dot_l = dot(n, l);
     let n_dot_v = max(dot(n, v), 1e-3);
     let h = normalize(l + v);
     let lit = max(n_dot_l, 0.0);
-    var diffuse: vec3<f32>;
+    var out: Light;
+    out.added = vec3<f32>(0.0);
     var f0 = 0.04;
     var spec_scale = 1.0;
-    if model == SKIN {
+    if SHADING == SKIN {
         // Wrapped diffuse: light reaches past the terminator, reddened by the blood under it.
         let wrap = max((n_dot_l + 0.5) / 1.5, 0.0);
-        let scatter = max(wrap - lit, 0.0) * vec3<f32>(0.85, 0.32, 0.22);
-        diffuse = albedo * (lit + scatter);
+        out.diffuse = vec3<f32>(lit) + max(wrap - lit, 0.0) * vec3<f32>(0.85, 0.32, 0.22);
         f0 = 0.028;
-    } else if model == CLOTH {
-        let sheen = pow(1.0 - n_dot_v, 4.0) * 0.12;
-        diffuse = albedo * lit + vec3<f32>(sheen * lit);
+    } else if SHADING == CLOTH {
+        out.diffuse = vec3<f32>(lit);
+        out.added = vec3<f32>(pow(1.0 - n_dot_v, 4.0) * 0.12 * lit);
         spec_scale = 0.25;
-    } else if model == HAIR {
-        diffuse = albedo * max((n_dot_l + 0.3) / 1.3, 0.0);
+    } else if SHADING == HAIR {
         // Strands run down the head: a sheen band across them, tinted by the hair itself.
         let tangent = normalize(cross(n, normalize(cross(vec3<f32>(0.0, 1.0, 0.0), n) + vec3<f32>(1e-4, 0.0, 0.0))));
         let t_dot_h = dot(tangent, h);
-        let band = pow(sqrt(max(1.0 - t_dot_h * t_dot_h, 0.0)), 60.0);
-        diffuse += (vec3<f32>(0.02) + albedo * 1.5) * band * lit * 0.5;
+        let band = pow(sqrt(max(1.0 - t_dot_h * t_dot_h, 0.0)), 60.0) * lit * 0.5;
+        out.diffuse = vec3<f32>(max((n_dot_l + 0.3) / 1.3, 0.0) + 1.5 * band);
+        out.added = vec3<f32>(0.02 * band);
         spec_scale = 0.0;
-    } else if model == EYE {
-        diffuse = albedo * max((n_dot_l + 0.3) / 1.3, 0.0);
+    } else if SHADING == EYE {
+        out.diffuse = vec3<f32>(max((n_dot_l + 0.3) / 1.3, 0.0));
         spec_scale = 3.0;
     } else {
-        diffuse = albedo * lit;
+        out.diffuse = vec3<f32>(lit);
     }
-    var specular = 0.0;
-    if n_dot_l > 0.0 {
+    if n_dot_l > 0.0 && spec_scale > 0.0 {
         let n_dot_h = max(dot(n, h), 0.0);
         let v_dot_h = max(dot(v, h), 0.0);
-        specular = ggx(n_dot_h, roughness) * smith(n_dot_v, n_dot_l, roughness)
-            * fresnel(f0, v_dot_h) / (4.0 * n_dot_v) * spec_scale;
+        out.added += vec3<f32>(ggx(n_dot_h, roughness) * smith(n_dot_v, n_dot_l, roughness)
+            * fresnel(f0, v_dot_h) / (4.0 * n_dot_v) * spec_scale);
     }
-    return colour * (diffuse + vec3<f32>(specular));
+    out.diffuse *= colour;
+    out.added *= colour;
+    return out;
 }
 
 @fragment
-fn fs_main(in: VertexOut, @builtin(front_facing) front: bool) -> @location(0) vec4<f32> {
-    if material.params.w > 0.0 && material.base_color.a * in.tint.a < material.params.w {
+fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
+    if MASKED && material.base_color.a * in.tint.a < material.params.w {
         discard;
     }
     var albedo = material.base_color.rgb * in.tint.rgb;
-    if material.params.z > 0.5 {
+    if TEXTURED {
         albedo *= textureSample(albedo_map, albedo_sampler, in.uv).rgb;
     }
-    let model = u32(material.params.y + 0.5);
-    if model == HAIR {
+    if SHADING == HAIR {
         albedo *= strands(in.model);
     }
-    let roughness = clamp(material.params.x, 0.04, 1.0);
-    var n = normalize(in.normal);
-    if !front {
-        n = -n;
-    }
-    let v = normalize(frame.camera.xyz - in.world);
-
-    // Key light high on the camera's left, a cool fill from the right, a rim from behind.
-    let key = normalize(vec3<f32>(-0.55, 0.55, 0.75));
-    let fill = normalize(vec3<f32>(0.75, 0.1, 0.55));
-    let rim = normalize(vec3<f32>(0.35, 0.6, -0.7));
-    var colour = shade_light(n, v, key, vec3<f32>(1.75, 1.66, 1.52), albedo, roughness, model);
-    colour += shade_light(n, v, fill, vec3<f32>(0.42, 0.46, 0.55), albedo, roughness, model);
-    colour += shade_light(n, v, rim, vec3<f32>(0.9, 0.9, 0.95), albedo, roughness, model);
-    let sky = mix(vec3<f32>(0.16, 0.14, 0.13), vec3<f32>(0.34, 0.36, 0.40), n.y * 0.5 + 0.5);
-    colour += albedo * sky * 0.8;
-    if model == MOUTH {
-        // The lips and cheeks shadow the inside of the mouth, the deeper the darker.
-        colour *= mix(0.06, 0.5, smoothstep(0.10, 0.16, in.model.z));
+    var colour = albedo * in.diffuse_light + in.added_light;
+    if SHADING == EYE {
+        // The cornea's highlights are small and sharp: lit per pixel (few pixels, few triangles).
+        let lit = light_all(normalize(in.normal), normalize(frame.camera.xyz - in.world), material.params.x);
+        colour = albedo * lit.diffuse + lit.added;
     }
     return vec4<f32>(tonemap(colour), 1.0);
 }
@@ -200,7 +229,7 @@ struct BackdropOut {
 fn vs_backdrop(@builtin(vertex_index) index: u32) -> BackdropOut {
     let uv = vec2<f32>(f32((index << 1u) & 2u), f32(index & 2u));
     var out: BackdropOut;
-    out.clip = vec4<f32>(uv * 2.0 - 1.0, 0.0, 1.0);
+    out.clip = vec4<f32>(uv * 2.0 - 1.0, 1.0, 1.0);
     out.uv = vec2<f32>(uv.x, 1.0 - uv.y);
     return out;
 }
