@@ -152,3 +152,65 @@ fn the_rendered_mouth_follows_the_voice() {
     assert!(sync.correlation > 0.5, "{sync:?}");
     assert!(sync.offset_secs.abs() < 0.05, "{sync:?}");
 }
+
+#[test]
+fn render_writes_a_playable_video_with_the_voice() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("hello.mp4");
+    let run = crate::helpers::cli_command(&[
+        "render",
+        "--text",
+        "Hello, and welcome.",
+        "-o",
+        out.to_str().unwrap(),
+        "--size",
+        "320x240",
+    ])
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    let probe = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "stream=codec_type,width,height:format=duration"])
+        .args(["-of", "default=noprint_wrappers=1"])
+        .arg(&out)
+        .output()
+        .expect("ffprobe (ffmpeg) is installed");
+    let text = String::from_utf8_lossy(&probe.stdout);
+    assert!(text.contains("codec_type=video") && text.contains("codec_type=audio"), "{text}");
+    assert!(text.contains("width=320") && text.contains("height=240"), "{text}");
+    let duration: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("duration="))
+        .and_then(|d| d.parse().ok())
+        .unwrap();
+    // About a second of speech plus the silence around it.
+    assert!((1.2..4.0).contains(&duration), "{text}");
+}
+
+#[test]
+fn render_names_a_missing_avatar_and_refuses_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.mp4");
+    let out = out.to_str().unwrap();
+    let run = crate::helpers::cli_command(&["render", "--text", "Hello.", "-o", out])
+        .env("INTERVIEWER__AVATAR__MODEL", "/nonexistent/face.glb")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(stderr.contains("/nonexistent/face.glb"), "{stderr}");
+    for (args, says) in [
+        (vec!["--text", "...", "-o", out], "no words"),
+        (vec!["--text", "Hi.", "-o", out, "--size", "641x480"], "even"),
+        (vec!["--text", "Hi.", "-o", out, "--size", "big"], "WIDTHxHEIGHT"),
+        (vec!["--text", "Hi.", "-o", out, "--fps", "0"], "1..=60"),
+    ] {
+        let run = crate::helpers::cli_command(&[&["render"], &args[..]].concat())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success() && stderr.contains(says), "{args:?}: {stderr}");
+    }
+    assert!(!dir.path().join("x.mp4").exists());
+}
