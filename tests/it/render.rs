@@ -171,14 +171,25 @@ fn render_writes_a_playable_video_with_the_voice() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     let probe = std::process::Command::new("ffprobe")
-        .args(["-v", "error", "-show_entries", "stream=codec_type,width,height:format=duration"])
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_type,width,height:format=duration",
+        ])
         .args(["-of", "default=noprint_wrappers=1"])
         .arg(&out)
         .output()
         .expect("ffprobe (ffmpeg) is installed");
     let text = String::from_utf8_lossy(&probe.stdout);
-    assert!(text.contains("codec_type=video") && text.contains("codec_type=audio"), "{text}");
-    assert!(text.contains("width=320") && text.contains("height=240"), "{text}");
+    assert!(
+        text.contains("codec_type=video") && text.contains("codec_type=audio"),
+        "{text}"
+    );
+    assert!(
+        text.contains("width=320") && text.contains("height=240"),
+        "{text}"
+    );
     let duration: f64 = text
         .lines()
         .find_map(|l| l.strip_prefix("duration="))
@@ -202,15 +213,24 @@ fn render_names_a_missing_avatar_and_refuses_bad_arguments() {
     assert!(stderr.contains("/nonexistent/face.glb"), "{stderr}");
     for (args, says) in [
         (vec!["--text", "...", "-o", out], "no words"),
-        (vec!["--text", "Hi.", "-o", out, "--size", "641x480"], "even"),
-        (vec!["--text", "Hi.", "-o", out, "--size", "big"], "WIDTHxHEIGHT"),
+        (
+            vec!["--text", "Hi.", "-o", out, "--size", "641x480"],
+            "even",
+        ),
+        (
+            vec!["--text", "Hi.", "-o", out, "--size", "big"],
+            "WIDTHxHEIGHT",
+        ),
         (vec!["--text", "Hi.", "-o", out, "--fps", "0"], "1..=60"),
     ] {
         let run = crate::helpers::cli_command(&[&["render"], &args[..]].concat())
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&run.stderr);
-        assert!(!run.status.success() && stderr.contains(says), "{args:?}: {stderr}");
+        assert!(
+            !run.status.success() && stderr.contains(says),
+            "{args:?}: {stderr}"
+        );
     }
     assert!(!dir.path().join("x.mp4").exists());
 }
