@@ -308,7 +308,8 @@ impl Renderer {
             contents: bytemuck::cast_slice(&avatar.indices),
             usage: wgpu::BufferUsages::INDEX,
         });
-        // Opaque parts first, then the double-sided shells (hair, lashes, clothes).
+        // Solid parts first, so the depth test spares later fragments; then the alpha-masked
+        // shells (hair, shirt, jacket), whose discards defeat early depth tests; lashes last.
         let mut parts: Vec<DrawPart> = avatar
             .parts
             .iter()
@@ -317,7 +318,10 @@ impl Renderer {
                 indices: p.first_index..p.first_index + p.index_count,
             })
             .collect();
-        parts.sort_by_key(|p| avatar.materials[p.material].double_sided);
+        parts.sort_by_key(|p| {
+            let m = &avatar.materials[p.material];
+            (m.alpha_cutoff.is_some(), m.double_sided)
+        });
 
         let target = |label, format, samples, usage| {
             device.create_texture(&wgpu::TextureDescriptor {
