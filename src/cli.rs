@@ -376,7 +376,18 @@ fn render(
     if !text.chars().any(char::is_alphanumeric) {
         bail!("nothing to say: the text has no words");
     }
-    let (width, height) = size.unwrap_or((config.avatar.width, config.avatar.height));
+    let mut frame = FrameSettings::from_config(&config.avatar);
+    if let Some((width, height)) = size {
+        (frame.width, frame.height) = (width, height);
+    }
+    if !crate::render::valid_frame_size(frame.width, frame.height) {
+        // Said before the voice and the avatar load, not after.
+        return Err(crate::render::RenderError::Size {
+            width: frame.width,
+            height: frame.height,
+        }
+        .into());
+    }
     let fps = fps.unwrap_or(config.avatar.fps);
     if !(1..=60).contains(&fps) {
         bail!("--fps {fps} is out of range; use 1..=60");
@@ -386,19 +397,17 @@ fn render(
     let speech = speaker.speak(text)?;
     let started = std::time::Instant::now();
     let settings = film::FilmSettings {
-        frame: FrameSettings {
-            width,
-            height,
-            msaa: config.avatar.msaa,
-        },
+        frame,
         fps,
         frames_dir: frames,
     };
     let report = film::film(&avatar, &speech, &settings, output)?;
     eprintln!(
-        "{}: {} frames at {width}×{height}, {fps} fps, {:.2} s; rendered in {:.1} s on {}",
+        "{}: {} frames at {}×{}, {fps} fps, {:.2} s; rendered in {:.1} s on {}",
         output.display(),
         report.frames,
+        settings.frame.width,
+        settings.frame.height,
         report.duration_secs,
         started.elapsed().as_secs_f64(),
         report.adapter

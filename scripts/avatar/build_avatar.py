@@ -29,12 +29,13 @@ CUT_ABS_X = 2.45
 
 # Hair covers the scalp above a hairline that is high on the forehead, drops over the
 # temples to the top of the ears and down to the nape behind.
-HAIR_FRONT_Y = 7.78
+HAIR_FRONT_Y = 7.74
 HAIR_TEMPLE_DROP = 0.32
 HAIR_SIDE_Y = 7.42
 HAIR_NAPE_Y = 6.55
 HAIR_THICKNESS = (0.04, 0.11)
-BROW_Y = 7.50  # at the hairline, at the crown (dm)
+BROW_Y = 7.50
+HAIR_FRONT_LIFT = 0.09  # extra depth swept up over the forehead (dm)  # at the hairline, at the crown (dm)
 
 # Clothing: a shirt collar band around the neck and a jacket with a V opening at the front.
 SHIRT_BACK_Y = 6.05
@@ -355,8 +356,13 @@ def main():
              "helper-tongue": Part("tongue", "tongue")}
     lashes = Part("eyelashes", "eyelashes")
 
-    thickness = lambda v: HAIR_THICKNESS[0] + (HAIR_THICKNESS[1] - HAIR_THICKNESS[0]) * float(
-        smoothstep(7.6, 8.45, positions[v, 1]))
+    def thickness(v):
+        """Hair depth: thin over the ears and nape, fuller on top, swept up at the front."""
+        x, y, z = positions[v]
+        t = HAIR_THICKNESS[0] + (HAIR_THICKNESS[1] - HAIR_THICKNESS[0]) * float(smoothstep(7.6, 8.45, y))
+        front_top = float(smoothstep(0.2, 0.9, z) * smoothstep(7.85, 8.2, y))
+        sides = float(smoothstep(0.45, 0.7, abs(x)))
+        return t + HAIR_FRONT_LIFT * front_top * (1 - 0.5 * sides) - 0.02 * sides
     for face, group in zip(faces, groups):
         vs = [v for v, _ in face]
         p = positions[vs]

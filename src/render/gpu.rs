@@ -20,12 +20,12 @@ impl Gpu {
     /// working Vulkan or GL driver does not retry on every session.
     pub fn shared() -> Result<Arc<Gpu>, RenderError> {
         SHARED
-            .get_or_init(|| Gpu::open().map(Arc::new).map_err(|e| e.to_string()))
+            .get_or_init(|| Gpu::open().map(Arc::new))
             .clone()
             .map_err(RenderError::NoAdapter)
     }
 
-    fn open() -> Result<Gpu, RenderError> {
+    fn open() -> Result<Gpu, String> {
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
         let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
@@ -34,7 +34,7 @@ impl Gpu {
             compatible_surface: None,
             apply_limit_buckets: false,
         }))
-        .map_err(|e| RenderError::NoAdapter(format!("no Vulkan or GL adapter: {e}")))?;
+        .map_err(|e| format!("no Vulkan or GL adapter: {e}"))?;
         let info = adapter.get_info();
         let description = format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type);
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
@@ -43,7 +43,7 @@ impl Gpu {
             required_limits: wgpu::Limits::downlevel_defaults().using_resolution(adapter.limits()),
             ..Default::default()
         }))
-        .map_err(|e| RenderError::NoAdapter(format!("{description}: {e}")))?;
+        .map_err(|e| format!("{description}: {e}"))?;
         tracing::info!(adapter = %description, "render device opened");
         Ok(Gpu {
             device,

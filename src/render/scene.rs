@@ -26,11 +26,11 @@ pub struct Camera {
 impl Camera {
     /// Framed from the rig: the eyes a little above the middle of the picture.
     pub fn portrait(rig: &Rig) -> Self {
-        let centre = rig.neck + Vec3::new(0.0, 0.095, 0.03);
+        let centre = rig.neck + Vec3::new(0.0, 0.1, 0.03);
         Camera {
             eye: centre + Vec3::new(0.0, 0.02, 1.15),
             target: centre,
-            fov_y: 18.5f32.to_radians(),
+            fov_y: 19.5f32.to_radians(),
         }
     }
 
