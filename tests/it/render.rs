@@ -234,3 +234,51 @@ fn render_names_a_missing_avatar_and_refuses_bad_arguments() {
     }
     assert!(!dir.path().join("x.mp4").exists());
 }
+
+#[test]
+fn frames_come_back_one_behind_in_order_with_their_times() {
+    let avatar = avatar();
+    let gpu = Gpu::shared().unwrap();
+    let single = FrameSettings {
+        msaa: 1,
+        ..SETTINGS
+    };
+    let mut renderer = Renderer::new(gpu.clone(), &avatar, single).unwrap();
+    let mut frame = VideoFrame::empty();
+    let mut times = Vec::new();
+    for (i, viseme) in [Viseme::Sil, Viseme::Aa, Viseme::PP]
+        .into_iter()
+        .enumerate()
+    {
+        let mut p = pose(viseme, 0.0);
+        p.t = i as f64 * 0.1;
+        if renderer.render(&p, &mut frame).unwrap() {
+            times.push(frame.t);
+        }
+    }
+    assert!(renderer.finish(&mut frame).unwrap());
+    times.push(frame.t);
+    assert_eq!(times, [0.0, 0.1, 0.2]);
+    assert!(
+        !renderer.finish(&mut frame).unwrap(),
+        "nothing left in flight"
+    );
+
+    // Without multisampling the picture is the same but for its edges.
+    let mut smooth = Renderer::new(gpu, &avatar, SETTINGS).unwrap();
+    let a = smooth.render_still(&pose(Viseme::Sil, 0.0)).unwrap();
+    let b = renderer.render_still(&pose(Viseme::Sil, 0.0)).unwrap();
+    let (mean, _) = measure::difference(&a, &b, 24).unwrap();
+    assert!(mean < 3.0, "{mean}");
+    assert!(
+        Renderer::new(
+            Gpu::shared().unwrap(),
+            &avatar,
+            FrameSettings {
+                msaa: 2,
+                ..SETTINGS
+            }
+        )
+        .is_err()
+    );
+}
