@@ -404,14 +404,9 @@ impl Renderer {
         (self.width, self.height)
     }
 
-    /// Bytes in one frame's RGBA.
-    pub fn frame_len(&self) -> usize {
-        (self.width * self.height * 4) as usize
-    }
-
-    /// Renders `pose` and, when the frame before it is done, copies that one into `out`
-    /// (reusing its allocation). Returns the time of the frame written into `out`, if any:
-    /// the output runs one frame behind the input. `finish` collects the last one.
+    /// Renders `pose` and copies the frame submitted before it into `out` (reusing its
+    /// allocation; its time is in `out.t`). Returns whether `out` got a frame: the output runs
+    /// one frame behind the input, and `finish` collects the last one.
     pub fn render(&mut self, pose: &AvatarPose, out: &mut VideoFrame) -> Result<bool, RenderError> {
         let slot = self.next;
         // A slot still holding an unread frame is drained first (only when the caller skips
