@@ -218,20 +218,12 @@ fn add_gaze(w: &mut Blendshapes, gaze: glam::Vec2) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::animate::VISEME_COUNT;
-    use glam::{Quat, Vec2};
+    use glam::Vec2;
 
     fn pose_with(v: Viseme, blink: f32) -> AvatarPose {
-        let mut visemes = [0.0; VISEME_COUNT];
-        visemes[v.index()] = 1.0;
         AvatarPose {
-            t: 0.0,
-            visemes,
             blink,
-            gaze: Vec2::ZERO,
-            head: Quat::IDENTITY,
-            brows: 0.0,
-            breath: 0.0,
+            ..AvatarPose::holding(v)
         }
     }
 

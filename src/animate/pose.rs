@@ -39,6 +39,24 @@ pub struct AvatarPose {
     pub breath: f32,
 }
 
+impl AvatarPose {
+    /// The face held still on one mouth shape: eyes open toward the camera, head level, no
+    /// breath (stills, golden images, the rest frame measurements compare against).
+    pub fn holding(viseme: Viseme) -> Self {
+        let mut visemes = [0.0; VISEME_COUNT];
+        visemes[viseme.index()] = 1.0;
+        AvatarPose {
+            t: 0.0,
+            visemes,
+            blink: 0.0,
+            gaze: Vec2::ZERO,
+            head: Quat::IDENTITY,
+            brows: 0.0,
+            breath: 0.0,
+        }
+    }
+}
+
 const BLINK_CLOSE: f64 = 0.06;
 const BLINK_OPEN: f64 = 0.10;
 /// After a barge-in the mouth is neutral within this long.

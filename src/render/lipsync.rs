@@ -6,7 +6,7 @@ use glam::Quat;
 
 use super::measure::{self, best_lag, envelope_at_frames, mouth_change};
 use super::{Avatar, RenderError, Renderer, VideoFrame};
-use crate::animate::{Animator, AvatarPose, VISEME_COUNT, Viseme, VisemeSettings, VisemeTrack};
+use crate::animate::{Animator, AvatarPose, Viseme, VisemeSettings, VisemeTrack};
 use crate::pipeline::messages::SpeechAudio;
 
 /// Silence around the speech, so the mouth is seen at rest before and after.
@@ -37,7 +37,7 @@ pub fn measure(
     let (width, height) = renderer.size();
     let region = measure::mouth_region(avatar, renderer.view_projection(), width, height)
         .ok_or_else(|| RenderError::Device("the mouth is outside the frame".into()))?;
-    let rest = renderer.render_still(&rest_pose())?;
+    let rest = renderer.render_still(&AvatarPose::holding(Viseme::Sil))?;
 
     let mut animator = Animator::new(7);
     animator.say(
@@ -68,18 +68,4 @@ pub fn measure(
         movement,
         loudness,
     })
-}
-
-fn rest_pose() -> AvatarPose {
-    let mut visemes = [0.0; VISEME_COUNT];
-    visemes[Viseme::Sil.index()] = 1.0;
-    AvatarPose {
-        t: 0.0,
-        visemes,
-        blink: 0.0,
-        gaze: glam::Vec2::ZERO,
-        head: Quat::IDENTITY,
-        brows: 0.0,
-        breath: 0.0,
-    }
 }

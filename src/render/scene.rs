@@ -89,8 +89,7 @@ impl MorphMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::animate::{VISEME_COUNT, Viseme};
-    use glam::Vec2;
+    use crate::animate::Viseme;
 
     fn rig() -> Rig {
         Rig {
@@ -101,17 +100,7 @@ mod tests {
     }
 
     fn pose() -> AvatarPose {
-        let mut visemes = [0.0; VISEME_COUNT];
-        visemes[Viseme::Sil.index()] = 1.0;
-        AvatarPose {
-            t: 0.0,
-            visemes,
-            blink: 0.0,
-            gaze: Vec2::ZERO,
-            head: Quat::IDENTITY,
-            brows: 0.0,
-            breath: 0.0,
-        }
+        AvatarPose::holding(Viseme::Sil)
     }
 
     #[test]

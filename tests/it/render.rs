@@ -1,12 +1,13 @@
 //! The renderer on this machine's device (lavapipe in CI): golden stills of four poses, the
 //! mouth seen opening and closing, and a clip whose mouth follows its own audio.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use glam::{Quat, Vec2};
-use interviewer::animate::{AvatarPose, VISEME_COUNT, Viseme};
+use interviewer::animate::{AvatarPose, Viseme};
 use interviewer::render::measure::{self, Region};
 use interviewer::render::{Avatar, FrameSettings, Gpu, Renderer, VideoFrame};
+
+use crate::helpers::root;
 
 const WIDTH: u32 = 320;
 const HEIGHT: u32 = 240;
@@ -16,25 +17,14 @@ const SETTINGS: FrameSettings = FrameSettings {
     msaa: 4,
 };
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn avatar() -> Avatar {
     Avatar::load(&root().join("avatar/interviewer.glb")).expect("the shipped avatar loads")
 }
 
 fn pose(viseme: Viseme, blink: f32) -> AvatarPose {
-    let mut visemes = [0.0; VISEME_COUNT];
-    visemes[viseme.index()] = 1.0;
     AvatarPose {
-        t: 0.0,
-        visemes,
         blink,
-        gaze: Vec2::ZERO,
-        head: Quat::IDENTITY,
-        brows: 0.0,
-        breath: 0.0,
+        ..AvatarPose::holding(viseme)
     }
 }
 
