@@ -1,13 +1,16 @@
 //! render: the avatar drawn offscreen with wgpu, frame by frame, from `AvatarPose`s
 //! (`animate`) into `VideoFrame`s. `avatar` reads the glTF asset, `scene` turns a pose into
 //! joint matrices and active morph targets, `gpu` holds the process's one device, and
-//! `renderer` draws and reads frames back without stalling.
+//! `renderer` draws frames (its pipelines built by `pipelines`) and reads them back without
+//! stalling (`readback`).
 
 pub mod avatar;
 pub mod film;
 pub mod gpu;
 pub mod lipsync;
 pub mod measure;
+mod pipelines;
+mod readback;
 pub mod renderer;
 pub mod scene;
 

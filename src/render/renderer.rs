@@ -1,23 +1,22 @@
 //! The offscreen renderer: one per session, over the shared device. Each frame draws the
-//! backdrop and the avatar into a 4× multisampled target, resolves it, and copies it into one
-//! of two readback buffers; the frame before it is read from the other buffer meanwhile, so
-//! the CPU never waits on work it has just submitted. Nothing is allocated per frame.
+//! avatar and then the backdrop into a multisampled target (or a plain one at `msaa` 1),
+//! resolves it, and copies it into one of two `Readback`s; the frame before it is read from
+//! the other meanwhile, so the CPU never waits on work it has just submitted. Nothing is
+//! allocated per frame. The pipelines and material bindings are built once (`pipelines`).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use bytemuck::{Pod, Zeroable};
 use glam::Mat4;
 use wgpu::util::DeviceExt;
 
-use super::avatar::{Avatar, Shading};
+use super::avatar::Avatar;
 use super::gpu::Gpu;
+use super::pipelines::{COLOR_FORMAT, DEPTH_FORMAT, Pipelines};
+use super::readback::Readback;
 use super::scene::{Camera, MAX_ACTIVE_MORPHS, MorphMap, joint_matrices};
 use super::{FrameSettings, RenderError, VideoFrame};
 use crate::animate::AvatarPose;
-
-const COLOR_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
-const DEPTH_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Depth32Float;
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -29,27 +28,6 @@ struct FrameUniform {
     morphs: [[f32; 4]; MAX_ACTIVE_MORPHS / 2],
 }
 
-#[repr(C)]
-#[derive(Clone, Copy, Pod, Zeroable)]
-struct MaterialUniform {
-    base_color: [f32; 4],
-    params: [f32; 4],
-}
-
-const MAP_IDLE: u8 = 0;
-const MAP_PENDING: u8 = 1;
-const MAP_READY: u8 = 2;
-const MAP_FAILED: u8 = 3;
-
-/// One readback buffer and the frame it holds.
-struct Readback {
-    buffer: wgpu::Buffer,
-    state: Arc<AtomicU8>,
-    /// The media-clock time of the frame copied into it, until it is read.
-    holds: Option<f64>,
-    submission: Option<wgpu::SubmissionIndex>,
-}
-
 struct DrawPart {
     material: usize,
     indices: std::ops::Range<u32>,
@@ -59,18 +37,14 @@ pub struct Renderer {
     gpu: Arc<Gpu>,
     width: u32,
     height: u32,
-    padded_row: u32,
     camera: Camera,
     rig: super::avatar::Rig,
     morph_map: MorphMap,
     active: Vec<(u32, f32)>,
     vertex_count: u32,
-    /// One pipeline per material, its shading model and options compiled in.
-    material_pipelines: Vec<wgpu::RenderPipeline>,
-    backdrop_pipeline: wgpu::RenderPipeline,
+    pipelines: Pipelines,
     frame_uniform: wgpu::Buffer,
     frame_group: wgpu::BindGroup,
-    material_groups: Vec<wgpu::BindGroup>,
     parts: Vec<DrawPart>,
     vertices: wgpu::Buffer,
     indices: wgpu::Buffer,
@@ -101,40 +75,7 @@ impl Renderer {
             return Err(RenderError::Msaa(samples));
         }
         let device = &gpu.device;
-        let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("avatar"),
-            source: wgpu::ShaderSource::Wgsl(include_str!("shaders/avatar.wgsl").into()),
-        });
-
-        let frame_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("frame"),
-            entries: &[
-                layout_entry(0, wgpu::ShaderStages::VERTEX_FRAGMENT, uniform_binding()),
-                layout_entry(1, wgpu::ShaderStages::VERTEX, storage_binding()),
-                layout_entry(2, wgpu::ShaderStages::VERTEX, storage_binding()),
-            ],
-        });
-        let material_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("material"),
-            entries: &[
-                layout_entry(0, wgpu::ShaderStages::VERTEX_FRAGMENT, uniform_binding()),
-                layout_entry(
-                    1,
-                    wgpu::ShaderStages::FRAGMENT,
-                    wgpu::BindingType::Texture {
-                        sample_type: wgpu::TextureSampleType::Float { filterable: true },
-                        view_dimension: wgpu::TextureViewDimension::D2,
-                        multisampled: false,
-                    },
-                ),
-                layout_entry(
-                    2,
-                    wgpu::ShaderStages::FRAGMENT,
-                    wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
-                ),
-            ],
-        });
-
+        let pipelines = Pipelines::new(&gpu, avatar, samples);
         let frame_uniform = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("frame"),
             size: std::mem::size_of::<FrameUniform>() as u64,
@@ -150,153 +91,8 @@ impl Renderer {
         };
         let morph_positions = storage("morph positions", &avatar.morph_positions);
         let morph_normals = storage("morph normals", &avatar.morph_normals);
-        let frame_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("frame"),
-            layout: &frame_layout,
-            entries: &[
-                bind(0, frame_uniform.as_entire_binding()),
-                bind(1, morph_positions.as_entire_binding()),
-                bind(2, morph_normals.as_entire_binding()),
-            ],
-        });
-
-        let sampler = device.create_sampler(&wgpu::SamplerDescriptor {
-            label: Some("albedo"),
-            mag_filter: wgpu::FilterMode::Linear,
-            min_filter: wgpu::FilterMode::Linear,
-            mipmap_filter: wgpu::MipmapFilterMode::Linear,
-            ..Default::default()
-        });
-        let white = super::avatar::Image {
-            width: 1,
-            height: 1,
-            rgba: vec![255; 4],
-        };
-        let textures: Vec<wgpu::TextureView> = avatar
-            .images
-            .iter()
-            .map(|image| upload_texture(&gpu, image))
-            .collect();
-        let white_view = upload_texture(&gpu, &white);
-        let material_groups = avatar
-            .materials
-            .iter()
-            .map(|m| {
-                let uniform = MaterialUniform {
-                    base_color: m.base_color,
-                    params: [m.roughness, 0.0, 0.0, m.alpha_cutoff.unwrap_or(0.0)],
-                };
-                let buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: Some("material"),
-                    contents: bytemuck::bytes_of(&uniform),
-                    usage: wgpu::BufferUsages::UNIFORM,
-                });
-                let view = m.texture.map_or(&white_view, |t| &textures[t]);
-                device.create_bind_group(&wgpu::BindGroupDescriptor {
-                    label: Some(&m.name),
-                    layout: &material_layout,
-                    entries: &[
-                        bind(0, buffer.as_entire_binding()),
-                        bind(1, wgpu::BindingResource::TextureView(view)),
-                        bind(2, wgpu::BindingResource::Sampler(&sampler)),
-                    ],
-                })
-            })
-            .collect();
-
-        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("avatar"),
-            bind_group_layouts: &[Some(&frame_layout), Some(&material_layout)],
-            immediate_size: 0,
-        });
-        let vertex_layout = wgpu::VertexBufferLayout {
-            array_stride: std::mem::size_of::<super::avatar::Vertex>() as u64,
-            step_mode: wgpu::VertexStepMode::Vertex,
-            attributes: &wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x3, 2 => Float32x2, 3 => Float32x4, 4 => Float32x4],
-        };
-        let material_pipelines = avatar
-            .materials
-            .iter()
-            .map(|m| {
-                let constants = [
-                    ("SHADING", shading_code(m.shading)),
-                    ("TEXTURED", f64::from(u8::from(m.texture.is_some()))),
-                    ("MASKED", f64::from(u8::from(m.alpha_cutoff.is_some()))),
-                ];
-                let options = wgpu::PipelineCompilationOptions {
-                    constants: &constants,
-                    ..Default::default()
-                };
-                device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                    label: Some(&m.name),
-                    layout: Some(&layout),
-                    vertex: wgpu::VertexState {
-                        module: &shader,
-                        entry_point: Some("vs_main"),
-                        compilation_options: options.clone(),
-                        buffers: &[Some(vertex_layout.clone())],
-                    },
-                    primitive: wgpu::PrimitiveState {
-                        cull_mode: (!m.double_sided).then_some(wgpu::Face::Back),
-                        ..Default::default()
-                    },
-                    depth_stencil: Some(wgpu::DepthStencilState {
-                        format: DEPTH_FORMAT,
-                        depth_write_enabled: Some(true),
-                        depth_compare: Some(wgpu::CompareFunction::Less),
-                        stencil: Default::default(),
-                        bias: Default::default(),
-                    }),
-                    multisample: wgpu::MultisampleState {
-                        count: samples,
-                        ..Default::default()
-                    },
-                    fragment: Some(wgpu::FragmentState {
-                        module: &shader,
-                        entry_point: Some("fs_main"),
-                        compilation_options: options,
-                        targets: &[Some(COLOR_FORMAT.into())],
-                    }),
-                    multiview_mask: None,
-                    cache: None,
-                })
-            })
-            .collect();
-        let backdrop_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("backdrop"),
-            bind_group_layouts: &[],
-            immediate_size: 0,
-        });
-        let backdrop_pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-            label: Some("backdrop"),
-            layout: Some(&backdrop_layout),
-            vertex: wgpu::VertexState {
-                module: &shader,
-                entry_point: Some("vs_backdrop"),
-                compilation_options: Default::default(),
-                buffers: &[],
-            },
-            primitive: Default::default(),
-            depth_stencil: Some(wgpu::DepthStencilState {
-                format: DEPTH_FORMAT,
-                depth_write_enabled: Some(false),
-                depth_compare: Some(wgpu::CompareFunction::LessEqual),
-                stencil: Default::default(),
-                bias: Default::default(),
-            }),
-            multisample: wgpu::MultisampleState {
-                count: samples,
-                ..Default::default()
-            },
-            fragment: Some(wgpu::FragmentState {
-                module: &shader,
-                entry_point: Some("fs_backdrop"),
-                compilation_options: Default::default(),
-                targets: &[Some(COLOR_FORMAT.into())],
-            }),
-            multiview_mask: None,
-            cache: None,
-        });
+        let frame_group =
+            pipelines.frame_group(device, &frame_uniform, &morph_positions, &morph_normals);
 
         let vertices = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("vertices"),
@@ -359,34 +155,17 @@ impl Renderer {
             1,
             wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
         );
-        let padded_row = (width * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT)
-            * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
-        let readback = || Readback {
-            buffer: device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("readback"),
-                size: u64::from(padded_row) * u64::from(height),
-                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            }),
-            state: Arc::new(AtomicU8::new(MAP_IDLE)),
-            holds: None,
-            submission: None,
-        };
-
         Ok(Renderer {
             width,
             height,
-            padded_row,
             camera: Camera::portrait(&avatar.rig),
             rig: avatar.rig,
             morph_map: MorphMap::new(avatar),
             active: Vec::with_capacity(64),
             vertex_count: avatar.vertices.len() as u32,
-            material_pipelines,
-            backdrop_pipeline,
+            pipelines,
             frame_uniform,
             frame_group,
-            material_groups,
             parts,
             vertices,
             indices,
@@ -394,7 +173,10 @@ impl Renderer {
             depth_view: depth.create_view(&Default::default()),
             resolved_view: resolved.create_view(&Default::default()),
             resolved,
-            readbacks: [readback(), readback()],
+            readbacks: [
+                Readback::new(device, width, height),
+                Readback::new(device, width, height),
+            ],
             next: 0,
             gpu,
         })
@@ -411,13 +193,13 @@ impl Renderer {
         let slot = self.next;
         // A slot still holding an unread frame is drained first (only when the caller skips
         // reading, e.g. after an error); in steady state it was read a frame ago.
-        if self.readbacks[slot].holds.is_some() {
+        if self.readbacks[slot].holds_frame() {
             self.read(slot, out)?;
         }
         self.submit(pose, slot);
         self.next = 1 - slot;
         let previous = self.next;
-        if self.readbacks[previous].holds.is_some() {
+        if self.readbacks[previous].holds_frame() {
             self.read(previous, out)?;
             return Ok(true);
         }
@@ -427,7 +209,7 @@ impl Renderer {
     /// The last frame still in flight, if any.
     pub fn finish(&mut self, out: &mut VideoFrame) -> Result<bool, RenderError> {
         let last = 1 - self.next;
-        if self.readbacks[last].holds.is_some() {
+        if self.readbacks[last].holds_frame() {
             self.read(last, out)?;
             return Ok(true);
         }
@@ -501,94 +283,21 @@ impl Renderer {
             pass.set_vertex_buffer(0, self.vertices.slice(..));
             pass.set_index_buffer(self.indices.slice(..), wgpu::IndexFormat::Uint32);
             for part in &self.parts {
-                pass.set_pipeline(&self.material_pipelines[part.material]);
-                pass.set_bind_group(1, &self.material_groups[part.material], &[]);
+                pass.set_pipeline(&self.pipelines.materials[part.material]);
+                pass.set_bind_group(1, &self.pipelines.material_groups[part.material], &[]);
                 pass.draw_indexed(part.indices.clone(), 0, 0..1);
             }
             // Last, at the far plane: only the pixels the avatar left empty are shaded.
-            pass.set_pipeline(&self.backdrop_pipeline);
+            pass.set_pipeline(&self.pipelines.backdrop);
             pass.draw(0..3, 0..1);
         }
-        let readback = &mut self.readbacks[slot];
-        encoder.copy_texture_to_buffer(
-            wgpu::TexelCopyTextureInfo {
-                texture: &self.resolved,
-                mip_level: 0,
-                origin: wgpu::Origin3d::ZERO,
-                aspect: wgpu::TextureAspect::All,
-            },
-            wgpu::TexelCopyBufferInfo {
-                buffer: &readback.buffer,
-                layout: wgpu::TexelCopyBufferLayout {
-                    offset: 0,
-                    bytes_per_row: Some(self.padded_row),
-                    rows_per_image: Some(self.height),
-                },
-            },
-            wgpu::Extent3d {
-                width: self.width,
-                height: self.height,
-                depth_or_array_layers: 1,
-            },
-        );
+        self.readbacks[slot].encode_copy(&mut encoder, &self.resolved);
         let submission = queue.submit([encoder.finish()]);
-        readback.state.store(MAP_PENDING, Ordering::Release);
-        let state = readback.state.clone();
-        readback
-            .buffer
-            .slice(..)
-            .map_async(wgpu::MapMode::Read, move |result| {
-                state.store(
-                    if result.is_ok() {
-                        MAP_READY
-                    } else {
-                        MAP_FAILED
-                    },
-                    Ordering::Release,
-                );
-            });
-        readback.holds = Some(pose.t);
-        readback.submission = Some(submission);
+        self.readbacks[slot].submitted(submission, pose.t);
     }
 
     fn read(&mut self, slot: usize, out: &mut VideoFrame) -> Result<(), RenderError> {
-        let readback = &mut self.readbacks[slot];
-        let t = readback.holds.take().unwrap_or_default();
-        if readback.state.load(Ordering::Acquire) == MAP_PENDING {
-            self.gpu
-                .device
-                .poll(wgpu::PollType::Wait {
-                    submission_index: readback.submission.take(),
-                    timeout: Some(std::time::Duration::from_secs(10)),
-                })
-                .map_err(|e| RenderError::Device(e.to_string()))?;
-        }
-        if readback.state.load(Ordering::Acquire) != MAP_READY {
-            readback.state.store(MAP_IDLE, Ordering::Release);
-            return Err(RenderError::Device("reading a frame back failed".into()));
-        }
-        let row = (self.width * 4) as usize;
-        out.width = self.width;
-        out.height = self.height;
-        out.t = t;
-        out.rgba.resize(row * self.height as usize, 0);
-        {
-            let view = readback
-                .buffer
-                .slice(..)
-                .get_mapped_range()
-                .map_err(|e| RenderError::Device(e.to_string()))?;
-            for (dst, src) in out
-                .rgba
-                .chunks_exact_mut(row)
-                .zip(view.chunks_exact(self.padded_row as usize))
-            {
-                dst.copy_from_slice(&src[..row]);
-            }
-        }
-        readback.buffer.unmap();
-        readback.state.store(MAP_IDLE, Ordering::Release);
-        Ok(())
+        self.readbacks[slot].read(&self.gpu.device, out)
     }
 
     /// The view-projection matrix in use (tests project mesh points to find them in frames).
@@ -596,111 +305,4 @@ impl Renderer {
         self.camera
             .view_projection(self.width as f32 / self.height as f32)
     }
-}
-
-fn shading_code(shading: Shading) -> f64 {
-    match shading {
-        Shading::Skin => 0.0,
-        Shading::Eye => 1.0,
-        Shading::Hair => 2.0,
-        Shading::Cloth => 3.0,
-        Shading::Mouth => 4.0,
-        Shading::Plain => 5.0,
-    }
-}
-
-fn upload_texture(gpu: &Gpu, image: &super::avatar::Image) -> wgpu::TextureView {
-    let size = wgpu::Extent3d {
-        width: image.width,
-        height: image.height,
-        depth_or_array_layers: 1,
-    };
-    let mip_levels = size.max_mips(wgpu::TextureDimension::D2);
-    let texture = gpu.device.create_texture(&wgpu::TextureDescriptor {
-        label: Some("albedo"),
-        size,
-        mip_level_count: mip_levels,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format: COLOR_FORMAT,
-        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-        view_formats: &[],
-    });
-    // Mips made on the CPU by box filtering (in sRGB space: close enough for albedo).
-    let mut level = image.rgba.clone();
-    let (mut w, mut h) = (image.width, image.height);
-    for mip in 0..mip_levels {
-        gpu.queue.write_texture(
-            wgpu::TexelCopyTextureInfo {
-                texture: &texture,
-                mip_level: mip,
-                origin: wgpu::Origin3d::ZERO,
-                aspect: wgpu::TextureAspect::All,
-            },
-            &level,
-            wgpu::TexelCopyBufferLayout {
-                offset: 0,
-                bytes_per_row: Some(4 * w),
-                rows_per_image: Some(h),
-            },
-            wgpu::Extent3d {
-                width: w,
-                height: h,
-                depth_or_array_layers: 1,
-            },
-        );
-        let (nw, nh) = ((w / 2).max(1), (h / 2).max(1));
-        let mut next = vec![0u8; (nw * nh * 4) as usize];
-        for y in 0..nh {
-            for x in 0..nw {
-                for c in 0..4 {
-                    let at = |xx: u32, yy: u32| {
-                        u32::from(level[((yy.min(h - 1) * w + xx.min(w - 1)) * 4 + c) as usize])
-                    };
-                    let sum = at(2 * x, 2 * y)
-                        + at(2 * x + 1, 2 * y)
-                        + at(2 * x, 2 * y + 1)
-                        + at(2 * x + 1, 2 * y + 1);
-                    next[((y * nw + x) * 4 + c) as usize] = (sum / 4) as u8;
-                }
-            }
-        }
-        level = next;
-        w = nw;
-        h = nh;
-    }
-    texture.create_view(&Default::default())
-}
-
-fn layout_entry(
-    binding: u32,
-    visibility: wgpu::ShaderStages,
-    ty: wgpu::BindingType,
-) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility,
-        ty,
-        count: None,
-    }
-}
-
-fn uniform_binding() -> wgpu::BindingType {
-    wgpu::BindingType::Buffer {
-        ty: wgpu::BufferBindingType::Uniform,
-        has_dynamic_offset: false,
-        min_binding_size: None,
-    }
-}
-
-fn storage_binding() -> wgpu::BindingType {
-    wgpu::BindingType::Buffer {
-        ty: wgpu::BufferBindingType::Storage { read_only: true },
-        has_dynamic_offset: false,
-        min_binding_size: None,
-    }
-}
-
-fn bind(binding: u32, resource: wgpu::BindingResource<'_>) -> wgpu::BindGroupEntry<'_> {
-    wgpu::BindGroupEntry { binding, resource }
 }
