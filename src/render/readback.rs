@@ -99,13 +99,24 @@ impl Readback {
         out: &mut VideoFrame,
     ) -> Result<(), RenderError> {
         let t = self.holds.take().unwrap_or_default();
-        if self.state.load(Ordering::Acquire) == PENDING {
+        let submission = self.submission.take();
+        let deadline = std::time::Instant::now() + WAIT;
+        // Sessions share the device: another thread's poll may be the one running this
+        // buffer's callback, so the work can be done while the state still says pending.
+        while self.state.load(Ordering::Acquire) == PENDING {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(RenderError::Device("timed out reading a frame back".into()));
+            }
             device
                 .poll(wgpu::PollType::Wait {
-                    submission_index: self.submission.take(),
-                    timeout: Some(WAIT),
+                    submission_index: submission.clone(),
+                    timeout: Some(left),
                 })
                 .map_err(|e| RenderError::Device(e.to_string()))?;
+            if self.state.load(Ordering::Acquire) == PENDING {
+                std::thread::yield_now();
+            }
         }
         if self.state.load(Ordering::Acquire) != READY {
             self.state.store(IDLE, Ordering::Release);

@@ -272,3 +272,33 @@ fn frames_come_back_one_behind_in_order_with_their_times() {
         .is_err()
     );
 }
+
+#[test]
+fn sessions_rendering_at_once_on_the_shared_device_all_get_their_frames() {
+    let avatar = std::sync::Arc::new(avatar());
+    let small = FrameSettings {
+        width: 160,
+        height: 120,
+        msaa: 1,
+    };
+    let sessions: Vec<_> = (0..3)
+        .map(|_| {
+            let avatar = avatar.clone();
+            std::thread::spawn(move || {
+                let mut renderer = Renderer::new(Gpu::shared().unwrap(), &avatar, small).unwrap();
+                let mut frame = VideoFrame::empty();
+                let mut got = 0;
+                for i in 0..20 {
+                    let mut p = pose(Viseme::Aa, 0.0);
+                    p.t = f64::from(i);
+                    got += usize::from(renderer.render(&p, &mut frame).unwrap());
+                }
+                got += usize::from(renderer.finish(&mut frame).unwrap());
+                got
+            })
+        })
+        .collect();
+    for session in sessions {
+        assert_eq!(session.join().unwrap(), 20);
+    }
+}
