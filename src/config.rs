@@ -21,6 +21,8 @@ pub struct Config {
     pub tts: TtsConfig,
     pub scoring: ScoringConfig,
     pub avatar: AvatarConfig,
+    pub rtc: RtcConfig,
+    pub live: LiveConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -237,6 +239,77 @@ impl Default for AvatarConfig {
     }
 }
 
+/// WebRTC transport and media encoding for live interviews.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RtcConfig {
+    /// STUN and TURN servers handed to both ends; none on a LAN or loopback.
+    pub ice_servers: Vec<IceServerConfig>,
+    /// Local UDP addresses to gather host candidates on; `0.0.0.0:0` means every
+    /// non-loopback interface, each on an ephemeral port.
+    pub udp_addrs: Vec<String>,
+    /// Networks (CIDR) that a client's ICE candidates may name; empty accepts any. Keeps
+    /// a client from making the server probe addresses it should not reach.
+    pub remote_networks: Vec<String>,
+    pub audio_bitrate: u32,
+    /// Video bitrate ceiling; under load the frame rate and then the size drop first.
+    pub video_bitrate: u32,
+    /// Video frame rate while the avatar speaks or listens.
+    pub video_fps: u32,
+    /// Frame rate while nothing moves but breathing and blinks.
+    pub idle_fps: u32,
+    /// Seconds between unrequested key frames.
+    pub keyframe_secs: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IceServerConfig {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+impl Default for RtcConfig {
+    fn default() -> Self {
+        Self {
+            ice_servers: Vec::new(),
+            udp_addrs: vec!["0.0.0.0:0".into()],
+            remote_networks: Vec::new(),
+            audio_bitrate: 32_000,
+            video_bitrate: 800_000,
+            video_fps: 25,
+            idle_fps: 10,
+            keyframe_secs: 4.0,
+        }
+    }
+}
+
+/// How a live interview behaves around silence and lost connections.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LiveConfig {
+    /// Silence from the candidate, after a question, before a gentle prompt.
+    pub prompt_after_secs: u64,
+    /// Further silence after the prompt before the interview ends politely.
+    pub end_after_secs: u64,
+    /// How long a session waits for a lost connection to come back.
+    pub reconnect_secs: u64,
+    /// Candidate speech that interrupts the avatar must last this long.
+    pub barge_in_ms: u32,
+}
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        Self {
+            prompt_after_secs: 20,
+            end_after_secs: 40,
+            reconnect_secs: 300,
+            barge_in_ms: 250,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScoringConfig {
@@ -348,6 +421,60 @@ impl Config {
         }
         if !(1..=60).contains(&a.fps) {
             return bad(format!("avatar.fps {} is out of range; use 1..=60", a.fps));
+        }
+        let r = &self.rtc;
+        if r.udp_addrs.is_empty() {
+            return bad("rtc.udp_addrs is empty; use [\"0.0.0.0:0\"] for every interface".into());
+        }
+        for net in &r.remote_networks {
+            if let Err(e) = crate::rtc::signal::Network::parse(net) {
+                return bad(format!("rtc.remote_networks: {e}"));
+            }
+        }
+        for server in &r.ice_servers {
+            if let Some(url) = server.urls.iter().find(|u| {
+                !["stun:", "stuns:", "turn:", "turns:"]
+                    .iter()
+                    .any(|p| u.starts_with(p))
+            }) {
+                return bad(format!(
+                    "rtc.ice_servers: `{url}` is not a stun:, stuns:, turn: or turns: URL"
+                ));
+            }
+        }
+        if !(6_000..=510_000).contains(&r.audio_bitrate) {
+            return bad(format!(
+                "rtc.audio_bitrate {} is out of range; use 6000..=510000 (default 32000)",
+                r.audio_bitrate
+            ));
+        }
+        if !(50_000..=8_000_000).contains(&r.video_bitrate) {
+            return bad(format!(
+                "rtc.video_bitrate {} is out of range; use 50000..=8000000 (default 800000)",
+                r.video_bitrate
+            ));
+        }
+        if !(1..=60).contains(&r.video_fps) || r.idle_fps == 0 || r.idle_fps > r.video_fps {
+            return bad(format!(
+                "rtc.video_fps {} and rtc.idle_fps {} must satisfy 1 <= idle_fps <= video_fps <= 60",
+                r.video_fps, r.idle_fps
+            ));
+        }
+        if !(0.5..=60.0).contains(&r.keyframe_secs) {
+            return bad(format!(
+                "rtc.keyframe_secs {} is out of range; use 0.5..=60",
+                r.keyframe_secs
+            ));
+        }
+        let l = &self.live;
+        if l.prompt_after_secs == 0 || l.end_after_secs == 0 || l.reconnect_secs == 0 {
+            return bad("live.prompt_after_secs, live.end_after_secs and live.reconnect_secs must be positive".into());
+        }
+        if !(100..=2000).contains(&l.barge_in_ms) {
+            return bad(format!(
+                "live.barge_in_ms {} is out of range; use 100..=2000 (default 250)",
+                l.barge_in_ms
+            ));
         }
         if self.server.session_ttl_hours <= 0 || self.interview.invite_ttl_hours <= 0 {
             return bad(

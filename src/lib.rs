@@ -43,6 +43,7 @@ pub mod models;
 pub mod onnx;
 pub mod pipeline;
 pub mod render;
+pub mod rtc;
 pub mod scoring;
 pub mod session;
 pub mod telemetry;

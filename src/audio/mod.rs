@@ -2,7 +2,7 @@
 //! or multi-channel, any rate) to the 16 kHz mono `f32` that the speech stages take.
 
 mod resample;
-pub use resample::convert as resample;
+pub use resample::{StreamResampler, convert as resample};
 pub mod wav;
 
 /// The sample rate of everything the speech stages see.

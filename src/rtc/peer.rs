@@ -1,0 +1,353 @@
+//! One WebRTC peer connection (webrtc-rs) answering a client's offer: the interviewer's
+//! audio (Opus) and video (H.264) out, the candidate's audio in, and the client's data
+//! channel. The event handler does nothing but forward typed events into the owner's
+//! channel; the owner (a live session) decides what they mean.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use rtc::interceptor::Registry;
+use rtc::media::Sample;
+use rtc::media_stream::MediaStreamTrack;
+use rtc::peer_connection::configuration::media_engine::{
+    MIME_TYPE_H264, MIME_TYPE_OPUS, MediaEngine,
+};
+use rtc::rtp_transceiver::PayloadType;
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCPFeedback, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters,
+    RTCRtpEncodingParameters, RtpCodecKind,
+};
+use tokio::sync::mpsc;
+use webrtc::data_channel::DataChannel;
+use webrtc::media_stream::track_local::TrackLocal;
+use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
+use webrtc::media_stream::track_remote::TrackRemote;
+use webrtc::peer_connection::{
+    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder,
+    RTCIceCandidateInit, RTCIceGatheringState, RTCIceServer, RTCPeerConnectionIceEvent,
+    RTCPeerConnectionState, RTCSdpType, RTCSessionDescription, register_default_interceptors,
+};
+
+use super::RtcError;
+use super::video_codec::H264_FMTP;
+use crate::config::RtcConfig;
+
+const OPUS_PT: u8 = 111;
+const H264_PT: u8 = 102;
+
+/// What the peer connection reports, in the order it happened.
+pub enum RtcEvent {
+    /// A local ICE candidate for the client (trickle ICE).
+    Candidate(RTCIceCandidateInit),
+    GatheringComplete,
+    State(RTCPeerConnectionState),
+    /// The candidate's microphone.
+    RemoteAudio(Arc<dyn TrackRemote>),
+    /// The client's data channel.
+    Channel(Arc<dyn DataChannel>),
+}
+
+impl std::fmt::Debug for RtcEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Candidate(c) => write!(f, "Candidate({})", c.candidate),
+            Self::GatheringComplete => f.write_str("GatheringComplete"),
+            Self::State(s) => write!(f, "State({s})"),
+            Self::RemoteAudio(_) => f.write_str("RemoteAudio"),
+            Self::Channel(_) => f.write_str("Channel"),
+        }
+    }
+}
+
+struct Forward {
+    tx: mpsc::Sender<RtcEvent>,
+}
+
+impl Forward {
+    async fn send(&self, event: RtcEvent) {
+        // A closed channel means the owner has gone; the connection is being torn down.
+        let _ = self.tx.send(event).await;
+    }
+}
+
+#[async_trait::async_trait]
+impl PeerConnectionEventHandler for Forward {
+    async fn on_ice_candidate(&self, event: RTCPeerConnectionIceEvent) {
+        if let Ok(init) = event.candidate.to_json() {
+            self.send(RtcEvent::Candidate(init)).await;
+        }
+    }
+
+    async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
+        if state == RTCIceGatheringState::Complete {
+            self.send(RtcEvent::GatheringComplete).await;
+        }
+    }
+
+    async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
+        self.send(RtcEvent::State(state)).await;
+    }
+
+    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
+        if track.kind().await == RtpCodecKind::Audio {
+            self.send(RtcEvent::RemoteAudio(track)).await;
+        }
+    }
+
+    async fn on_data_channel(&self, channel: Arc<dyn DataChannel>) {
+        self.send(RtcEvent::Channel(channel)).await;
+    }
+}
+
+/// An outgoing track and what its packets are stamped with.
+#[derive(Clone)]
+pub struct Outgoing {
+    track: Arc<TrackLocalStaticSample>,
+    ssrc: u32,
+    payload_type: PayloadType,
+}
+
+impl Outgoing {
+    /// One encoded frame lasting `duration`; its RTP timestamp is the sum of the durations
+    /// before it, so a steady media clock gives steady timestamps.
+    pub async fn write(&self, data: Vec<u8>, duration: Duration) -> Result<(), RtcError> {
+        let sample = Sample {
+            data: Bytes::from(data),
+            duration,
+            ..Sample::new(Instant::now())
+        };
+        self.track
+            .sample_writer(self.ssrc, self.payload_type)
+            .write_sample(&sample)
+            .await
+            .map_err(|e| RtcError::Peer(format!("write: {e}")))
+    }
+
+    /// Waits for the receiver's next request for a full picture (PLI or FIR). `None` once the
+    /// track is unbound.
+    pub async fn keyframe_requested(&self) -> Option<()> {
+        use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
+        use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+        use webrtc::media_stream::track_local::TrackLocalEvent;
+        loop {
+            match self.track.poll().await? {
+                TrackLocalEvent::OnRtcpPacket(packets) => {
+                    let wants = packets.iter().any(|p| {
+                        let any = p.as_any();
+                        any.is::<PictureLossIndication>() || any.is::<FullIntraRequest>()
+                    });
+                    if wants {
+                        return Some(());
+                    }
+                }
+                #[allow(unreachable_patterns)]
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A connection answering one offer.
+pub struct Peer {
+    pc: Arc<dyn PeerConnection>,
+    pub audio: Outgoing,
+    pub video: Outgoing,
+    pub answer: String,
+}
+
+impl Peer {
+    /// Builds a connection, applies the client's `offer` and makes the answer. Local
+    /// candidates follow as [`RtcEvent::Candidate`] on `events` (trickle ICE).
+    pub async fn answer(
+        config: &RtcConfig,
+        offer: &str,
+        stream_id: &str,
+        events: mpsc::Sender<RtcEvent>,
+    ) -> Result<Self, RtcError> {
+        let peer_err =
+            |what: &str, e: &dyn std::fmt::Display| RtcError::Peer(format!("{what}: {e}"));
+        let mut media = MediaEngine::default();
+        let opus = opus_codec();
+        let h264 = h264_codec();
+        media
+            .register_codec(opus.clone(), RtpCodecKind::Audio)
+            .map_err(|e| peer_err("audio codec", &e))?;
+        media
+            .register_codec(h264.clone(), RtpCodecKind::Video)
+            .map_err(|e| peer_err("video codec", &e))?;
+        let registry = register_default_interceptors(Registry::new(), &mut media)
+            .map_err(|e| peer_err("interceptors", &e))?;
+        let ice_servers = config
+            .ice_servers
+            .iter()
+            .map(|s| RTCIceServer {
+                urls: s.urls.clone(),
+                username: s.username.clone().unwrap_or_default(),
+                credential: s.credential.clone().unwrap_or_default(),
+            })
+            .collect();
+        let configuration = RTCConfigurationBuilder::new()
+            .with_ice_servers(ice_servers)
+            .build();
+        let pc = PeerConnectionBuilder::new()
+            .with_configuration(configuration)
+            .with_media_engine(media)
+            .with_interceptor_registry(registry)
+            .with_handler(Arc::new(Forward { tx: events }))
+            .with_udp_addrs(config.udp_addrs.clone())
+            .build()
+            .await
+            .map_err(|e| peer_err("peer connection", &e))?;
+        let pc: Arc<dyn PeerConnection> = Arc::new(pc);
+
+        let offer = RTCSessionDescription::offer(offer.to_owned())
+            .map_err(|e| RtcError::Sdp(format!("the offer is not valid SDP: {e}")))?;
+        let built = async {
+            pc.set_remote_description(offer)
+                .await
+                .map_err(|e| RtcError::Sdp(format!("the offer cannot be applied: {e}")))?;
+            let audio = add_track(&pc, stream_id, RtpCodecKind::Audio, opus.rtp_codec).await?;
+            let video = add_track(&pc, stream_id, RtpCodecKind::Video, h264.rtp_codec).await?;
+            let answer = pc
+                .create_answer(None)
+                .await
+                .map_err(|e| RtcError::Sdp(format!("no answer fits the offer: {e}")))?;
+            pc.set_local_description(answer)
+                .await
+                .map_err(|e| peer_err("local description", &e))?;
+            let answer = pc
+                .local_description()
+                .await
+                .filter(|d| d.sdp_type == RTCSdpType::Answer)
+                .ok_or_else(|| RtcError::Peer("no local answer".into()))?;
+            let (audio, video) = (audio.negotiated().await?, video.negotiated().await?);
+            Ok::<_, RtcError>((audio, video, answer.sdp))
+        }
+        .await;
+        match built {
+            Ok((audio, video, answer)) => Ok(Self {
+                pc,
+                audio,
+                video,
+                answer,
+            }),
+            Err(e) => {
+                let _ = pc.close().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// A candidate the client gathered (trickle ICE).
+    pub async fn add_candidate(&self, candidate: RTCIceCandidateInit) -> Result<(), RtcError> {
+        self.pc
+            .add_ice_candidate(candidate)
+            .await
+            .map_err(|e| RtcError::Candidate(e.to_string()))
+    }
+
+    pub async fn close(&self) {
+        if let Err(e) = self.pc.close().await {
+            tracing::debug!(error = %e, "closing a peer connection");
+        }
+    }
+}
+
+struct Pending {
+    track: Arc<TrackLocalStaticSample>,
+    sender: Arc<dyn webrtc::rtp_transceiver::RtpSender>,
+    ssrc: u32,
+}
+
+impl Pending {
+    async fn negotiated(self) -> Result<Outgoing, RtcError> {
+        let params = self
+            .sender
+            .get_parameters()
+            .await
+            .map_err(|e| RtcError::Peer(format!("sender parameters: {e}")))?;
+        let payload_type = params
+            .rtp_parameters
+            .codecs
+            .first()
+            .map(|c| c.payload_type)
+            .ok_or_else(|| {
+                RtcError::Sdp("the offer accepts none of this server's codecs (Opus, H.264)".into())
+            })?;
+        Ok(Outgoing {
+            track: self.track,
+            ssrc: self.ssrc,
+            payload_type,
+        })
+    }
+}
+
+async fn add_track(
+    pc: &Arc<dyn PeerConnection>,
+    stream_id: &str,
+    kind: RtpCodecKind,
+    codec: RTCRtpCodec,
+) -> Result<Pending, RtcError> {
+    let ssrc = rand::random::<u32>();
+    // One stream id for audio and video: the browser then plays them in sync.
+    let track = MediaStreamTrack::new(
+        stream_id.to_owned(),
+        format!("{stream_id}-{kind}"),
+        format!("interviewer {kind}"),
+        kind,
+        vec![RTCRtpEncodingParameters {
+            rtp_coding_parameters: RTCRtpCodingParameters {
+                ssrc: Some(ssrc),
+                ..Default::default()
+            },
+            codec,
+            ..Default::default()
+        }],
+    );
+    let track = Arc::new(
+        TrackLocalStaticSample::new(Instant::now(), track)
+            .map_err(|e| RtcError::Peer(format!("{kind} track: {e}")))?,
+    );
+    let sender = pc
+        .add_track(track.clone() as Arc<dyn TrackLocal>)
+        .await
+        .map_err(|e| RtcError::Peer(format!("{kind} track: {e}")))?;
+    Ok(Pending {
+        track,
+        sender,
+        ssrc,
+    })
+}
+
+fn opus_codec() -> RTCRtpCodecParameters {
+    RTCRtpCodecParameters {
+        rtp_codec: RTCRtpCodec {
+            mime_type: MIME_TYPE_OPUS.to_owned(),
+            clock_rate: 48_000,
+            channels: 2,
+            sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
+            rtcp_feedback: vec![],
+        },
+        payload_type: OPUS_PT,
+        ..Default::default()
+    }
+}
+
+fn h264_codec() -> RTCRtpCodecParameters {
+    let fb = |typ: &str, parameter: &str| RTCPFeedback {
+        typ: typ.into(),
+        parameter: parameter.into(),
+    };
+    RTCRtpCodecParameters {
+        rtp_codec: RTCRtpCodec {
+            mime_type: MIME_TYPE_H264.to_owned(),
+            clock_rate: 90_000,
+            channels: 0,
+            sdp_fmtp_line: H264_FMTP.to_owned(),
+            rtcp_feedback: vec![fb("nack", ""), fb("nack", "pli"), fb("ccm", "fir")],
+        },
+        payload_type: H264_PT,
+        ..Default::default()
+    }
+}
