@@ -20,6 +20,7 @@ use crate::db;
 use crate::pipeline::respond::Interviewer;
 use crate::pipeline::respond::llm::{ChatModel, OpenAiChat};
 use crate::session::SessionRegistry;
+use crate::session::live::{LiveContext, LiveRegistry};
 use crate::session::registry::SessionContext;
 use crate::voice::Voice;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub voice: Voice,
     /// The avatar's mesh, morph targets and textures, checked at start-up.
     pub avatar: Arc<crate::render::Avatar>,
+    /// Live interviews over WebRTC.
+    pub live: LiveRegistry,
 }
 
 /// Swappable engines; tests inject a chat model that talks to a loopback server.
@@ -92,15 +95,28 @@ impl App {
             disclosure_version: config.interview.disclosure_version.clone(),
         };
         let config = Arc::new(config);
+        let sessions = SessionRegistry::new(ctx, tasks.clone(), cancel.clone());
+        let voice = Voice::new(config.clone());
+        let live = LiveRegistry::new(
+            LiveContext {
+                config: config.clone(),
+                voice: voice.clone(),
+                avatar: avatar.clone(),
+                sessions: sessions.clone(),
+            },
+            tasks.clone(),
+            cancel.clone(),
+        );
         let state = AppState {
             public_url: config.public_url(port).into(),
             login_limiter: Arc::new(RateLimiter::new(
                 config.server.login_attempts_per_window,
                 rate_limit::WINDOW,
             )),
-            sessions: SessionRegistry::new(ctx, tasks.clone(), cancel.clone()),
-            voice: Voice::new(config.clone()),
+            sessions,
+            voice,
             avatar,
+            live,
             config,
             db,
         };

@@ -8,6 +8,7 @@ mod candidate;
 pub mod error;
 pub mod extract;
 mod interview_ws;
+mod live;
 mod pages;
 mod recruiter;
 mod voice;
@@ -112,6 +113,30 @@ fn table() -> Vec<Route> {
             "/api/interviews/{id}/answers/audio",
             Candidate,
             post(voice::spoken_answer).layer(DefaultBodyLimit::max(voice::MAX_UPLOAD_BYTES)),
+        ),
+        r(
+            M::POST,
+            "/api/interviews/{id}/live",
+            Candidate,
+            post(live::offer),
+        ),
+        r(
+            M::POST,
+            "/api/interviews/{id}/live/{connection}/candidates",
+            Candidate,
+            post(live::add_candidate),
+        ),
+        r(
+            M::GET,
+            "/api/interviews/{id}/live/{connection}/candidates",
+            Candidate,
+            get(live::local_candidates),
+        ),
+        r(
+            M::DELETE,
+            "/api/interviews/{id}/live/{connection}",
+            Candidate,
+            delete(live::hangup),
         ),
         r(
             M::GET,

@@ -4,6 +4,7 @@
 //! `session::live`.
 
 pub mod audio_codec;
+pub mod client;
 pub mod peer;
 pub mod signal;
 pub mod video_codec;

@@ -3,25 +3,25 @@
 //! channel. The event handler does nothing but forward typed events into the owner's
 //! channel; the owner (a live session) decides what they mean.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
 use bytes::Bytes;
 use rtc::interceptor::Registry;
-use rtc::media::Sample;
 use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::configuration::media_engine::{
     MIME_TYPE_H264, MIME_TYPE_OPUS, MediaEngine,
 };
+use rtc::rtp::codec::h264::H264Payloader;
+use rtc::rtp::codec::opus::OpusPayloader;
+use rtc::rtp::packetizer::Payloader;
 use rtc::rtp_transceiver::PayloadType;
 use rtc::rtp_transceiver::rtp_sender::{
     RTCPFeedback, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters,
     RTCRtpEncodingParameters, RtpCodecKind,
 };
+use std::sync::Arc;
 use tokio::sync::mpsc;
 use webrtc::data_channel::DataChannel;
 use webrtc::media_stream::track_local::TrackLocal;
-use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
+use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_remote::TrackRemote;
 use webrtc::peer_connection::{
     PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder,
@@ -100,28 +100,68 @@ impl PeerConnectionEventHandler for Forward {
     }
 }
 
-/// An outgoing track and what its packets are stamped with.
+/// An outgoing track that stamps its own packets: the RTP timestamp is the frame's media
+/// time, so a frame the encoder dropped, or a lower frame rate, leaves no drift.
 #[derive(Clone)]
 pub struct Outgoing {
-    track: Arc<TrackLocalStaticSample>,
-    ssrc: u32,
-    payload_type: PayloadType,
+    track: Arc<TrackLocalStaticRTP>,
+    stamp: Arc<std::sync::Mutex<Stamp>>,
 }
 
+struct Stamp {
+    ssrc: u32,
+    payload_type: PayloadType,
+    clock_rate: u32,
+    base: u32,
+    seq: u16,
+    payloader: Box<dyn Payloader>,
+    /// Video frames end with the marker bit; audio sets it only on a talk spurt's start.
+    video: bool,
+}
+
+/// Payload size that fits every path's MTU with the SRTP and header overhead.
+const RTP_PAYLOAD_MTU: usize = 1200;
+
 impl Outgoing {
-    /// One encoded frame lasting `duration`; its RTP timestamp is the sum of the durations
-    /// before it, so a steady media clock gives steady timestamps.
-    pub async fn write(&self, data: Vec<u8>, duration: Duration) -> Result<(), RtcError> {
-        let sample = Sample {
-            data: Bytes::from(data),
-            duration,
-            ..Sample::new(Instant::now())
+    /// One encoded frame whose capture time is `t` seconds on the media clock.
+    pub async fn write(&self, data: Vec<u8>, t: f64) -> Result<(), RtcError> {
+        let packets = {
+            let mut s = self.stamp.lock().unwrap_or_else(|p| p.into_inner());
+            let payloads = s
+                .payloader
+                .payload(RTP_PAYLOAD_MTU, &Bytes::from(data))
+                .map_err(|e| RtcError::Codec(format!("packetize: {e}")))?;
+            let timestamp = s
+                .base
+                .wrapping_add((t.max(0.0) * f64::from(s.clock_rate)).round() as u64 as u32);
+            let last = payloads.len().saturating_sub(1);
+            payloads
+                .into_iter()
+                .enumerate()
+                .map(|(i, payload)| {
+                    s.seq = s.seq.wrapping_add(1);
+                    rtc::rtp::Packet {
+                        header: rtc::rtp::Header {
+                            version: 2,
+                            marker: s.video && i == last,
+                            payload_type: s.payload_type,
+                            sequence_number: s.seq,
+                            timestamp,
+                            ssrc: s.ssrc,
+                            ..Default::default()
+                        },
+                        payload,
+                    }
+                })
+                .collect::<Vec<_>>()
         };
-        self.track
-            .sample_writer(self.ssrc, self.payload_type)
-            .write_sample(&sample)
-            .await
-            .map_err(|e| RtcError::Peer(format!("write: {e}")))
+        for packet in packets {
+            self.track
+                .write_rtp(packet)
+                .await
+                .map_err(|e| RtcError::Peer(format!("write: {e}")))?;
+        }
+        Ok(())
     }
 
     /// Waits for the receiver's next request for a full picture (PLI or FIR). `None` once the
@@ -239,6 +279,11 @@ impl Peer {
         }
     }
 
+    /// The answer as it stands now: with the candidates gathered so far.
+    pub async fn local_sdp(&self) -> Option<String> {
+        self.pc.local_description().await.map(|d| d.sdp)
+    }
+
     /// A candidate the client gathered (trickle ICE).
     pub async fn add_candidate(&self, candidate: RTCIceCandidateInit) -> Result<(), RtcError> {
         self.pc
@@ -255,7 +300,9 @@ impl Peer {
 }
 
 struct Pending {
-    track: Arc<TrackLocalStaticSample>,
+    track: Arc<TrackLocalStaticRTP>,
+    kind: RtpCodecKind,
+    clock_rate: u32,
     sender: Arc<dyn webrtc::rtp_transceiver::RtpSender>,
     ssrc: u32,
 }
@@ -275,10 +322,23 @@ impl Pending {
             .ok_or_else(|| {
                 RtcError::Sdp("the offer accepts none of this server's codecs (Opus, H.264)".into())
             })?;
+        let video = self.kind == RtpCodecKind::Video;
+        let payloader: Box<dyn Payloader> = if video {
+            Box::new(H264Payloader::default())
+        } else {
+            Box::new(OpusPayloader)
+        };
         Ok(Outgoing {
             track: self.track,
-            ssrc: self.ssrc,
-            payload_type,
+            stamp: Arc::new(std::sync::Mutex::new(Stamp {
+                ssrc: self.ssrc,
+                payload_type,
+                clock_rate: self.clock_rate,
+                base: rand::random(),
+                seq: rand::random(),
+                payloader,
+                video,
+            })),
         })
     }
 }
@@ -290,6 +350,7 @@ async fn add_track(
     codec: RTCRtpCodec,
 ) -> Result<Pending, RtcError> {
     let ssrc = rand::random::<u32>();
+    let clock_rate = codec.clock_rate;
     // One stream id for audio and video: the browser then plays them in sync.
     let track = MediaStreamTrack::new(
         stream_id.to_owned(),
@@ -305,22 +366,21 @@ async fn add_track(
             ..Default::default()
         }],
     );
-    let track = Arc::new(
-        TrackLocalStaticSample::new(Instant::now(), track)
-            .map_err(|e| RtcError::Peer(format!("{kind} track: {e}")))?,
-    );
+    let track = Arc::new(TrackLocalStaticRTP::new(track));
     let sender = pc
         .add_track(track.clone() as Arc<dyn TrackLocal>)
         .await
         .map_err(|e| RtcError::Peer(format!("{kind} track: {e}")))?;
     Ok(Pending {
         track,
+        kind,
+        clock_rate,
         sender,
         ssrc,
     })
 }
 
-fn opus_codec() -> RTCRtpCodecParameters {
+pub(super) fn opus_codec() -> RTCRtpCodecParameters {
     RTCRtpCodecParameters {
         rtp_codec: RTCRtpCodec {
             mime_type: MIME_TYPE_OPUS.to_owned(),
@@ -334,7 +394,7 @@ fn opus_codec() -> RTCRtpCodecParameters {
     }
 }
 
-fn h264_codec() -> RTCRtpCodecParameters {
+pub(super) fn h264_codec() -> RTCRtpCodecParameters {
     let fb = |typ: &str, parameter: &str| RTCPFeedback {
         typ: typ.into(),
         parameter: parameter.into(),

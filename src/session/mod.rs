@@ -3,6 +3,7 @@
 //! tabs or a tab and an API call can never interleave inside one turn.
 
 pub(crate) mod actor;
+pub mod live;
 pub mod registry;
 pub mod view;
 

@@ -9,6 +9,7 @@ mod browser;
 mod fake_llm;
 mod helpers;
 mod interview_flow;
+mod live;
 mod llm_follow_ups;
 mod render;
 mod restart;

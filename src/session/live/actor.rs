@@ -1,0 +1,714 @@
+//! The live actor: sole owner of one interview's call. Everything arrives as a typed message
+//! on one of its channels, and it alone decides what each means.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument;
+use webrtc::data_channel::{DataChannel, DataChannelEvent};
+use webrtc::peer_connection::{RTCIceCandidateInit, RTCPeerConnectionState};
+
+use super::clock::MediaClock;
+use super::media::{self, AudioCommand, Outputs, Played};
+use super::playout::Sentence;
+use super::registry::{LiveContext, LiveRegistry};
+use super::video::{self, Cue, VideoCommand, VideoPlan};
+use super::{
+    ClientMessage, Command, Connected, LiveError, LiveHandle, LocalCandidates, ServerMessage,
+};
+use crate::animate::Activity;
+use crate::pipeline::messages::{CandidateInput, SpeechAudio};
+use crate::render::FrameSettings;
+use crate::rtc::audio_codec::{AudioEncoder, RATE_HZ};
+use crate::rtc::signal::{self, CandidatePolicy};
+use crate::rtc::{Peer, RtcEvent};
+use crate::session::{Event, SessionHandle, StateView, TurnView};
+use crate::voice::Voice;
+
+/// How long an answer waits for the server's candidates before it goes without them
+/// (host candidates take microseconds; a STUN round trip or a TURN allocation longer).
+const GATHER_WAIT: Duration = Duration::from_secs(1);
+
+/// A live session ready to run: the interview subscribed to, the media running.
+pub(super) struct Live {
+    id: i64,
+    ctx: LiveContext,
+    clock: MediaClock,
+    interview: SessionHandle,
+    events: broadcast::Receiver<Event>,
+    state: StateView,
+    conn: Option<Connection>,
+    next_conn: u64,
+    outputs: watch::Sender<Option<Arc<Outputs>>>,
+    audio: mpsc::Sender<AudioCommand>,
+    video: std::sync::mpsc::Sender<VideoCommand>,
+    video_thread: Option<std::thread::JoinHandle<()>>,
+    played: mpsc::Receiver<Played>,
+    speech: mpsc::Sender<SpeakJob>,
+    /// Bumped to drop every sentence not yet handed to the audio task.
+    speech_generation: Arc<AtomicU64>,
+    channel_tx: mpsc::Sender<(u64, ChannelEvent)>,
+    channel_rx: mpsc::Receiver<(u64, ChannelEvent)>,
+    policy: CandidatePolicy,
+    /// When the connection was lost; the session ends `live.reconnect_secs` later.
+    lost_since: Option<Instant>,
+    /// Interviewer turns to say once a connection is up.
+    unsaid: Vec<TurnView>,
+    /// Whether the interviewer is mid-reply (sentences queued or playing).
+    speaking: bool,
+    ended: bool,
+}
+
+struct Connection {
+    id: u64,
+    peer: Arc<Peer>,
+    events: mpsc::Receiver<RtcEvent>,
+    candidates: Vec<RTCIceCandidateInit>,
+    gathered: bool,
+    connected: bool,
+    channel: Option<Arc<dyn DataChannel>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Connection {
+    fn close(self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        let peer = self.peer;
+        tokio::spawn(async move { peer.close().await });
+    }
+}
+
+enum ChannelEvent {
+    Open(Arc<dyn DataChannel>),
+    Message(Result<ClientMessage, String>),
+}
+
+struct SpeakJob {
+    turn: i64,
+    text: String,
+    generation: u64,
+}
+
+/// Subscribes to the interview and starts the media, so that whatever cannot work is said
+/// to the first caller rather than logged by a task.
+pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> {
+    let interview = ctx.sessions.get(id).await?;
+    let sub = interview.subscribe().await?;
+    match sub.state.awaiting {
+        "consent" => {
+            return Err(LiveError::NotReady(
+                "the AI disclosure has not been accepted yet: answer it before the interview starts"
+                    .into(),
+            ));
+        }
+        "nothing" => {
+            return Err(LiveError::NotReady("this interview has ended".into()));
+        }
+        _ => {}
+    }
+    let policy =
+        CandidatePolicy::new(&ctx.config.rtc.remote_networks).map_err(LiveError::NotReady)?;
+    let clock = MediaClock::start();
+    let rtc = &ctx.config.rtc;
+    let a = &ctx.config.avatar;
+    let plan = VideoPlan {
+        frame: FrameSettings {
+            width: a.width,
+            height: a.height,
+            msaa: a.msaa,
+        },
+        fps: rtc.video_fps,
+        idle_fps: rtc.idle_fps,
+        bitrate: rtc.video_bitrate,
+        keyframe_secs: rtc.keyframe_secs,
+    };
+    let (frames_tx, frames_rx) = mpsc::channel(4);
+    let (video, video_thread) = video::spawn(clock, ctx.avatar.clone(), plan, id as u64, frames_tx)
+        .map_err(LiveError::Media)?;
+    let encoder = AudioEncoder::new(rtc.audio_bitrate)?;
+    let (outputs, outputs_rx) = watch::channel(None);
+    let (audio, audio_rx) = mpsc::channel(64);
+    let (played_tx, played) = mpsc::channel(64);
+    tokio::spawn(media::audio_task(
+        clock,
+        audio_rx,
+        outputs_rx.clone(),
+        video.clone(),
+        played_tx,
+        encoder,
+    ));
+    tokio::spawn(media::video_sender(clock, frames_rx, outputs_rx));
+    let (speech, jobs) = mpsc::channel(16);
+    let speech_generation = Arc::new(AtomicU64::new(0));
+    tokio::spawn(speak_turns(
+        ctx.voice.clone(),
+        jobs,
+        audio.clone(),
+        speech_generation.clone(),
+    ));
+    let (channel_tx, channel_rx) = mpsc::channel(64);
+    // Said on connecting: the interviewer's turns since the candidate last spoke (the
+    // greeting and first question, or the question a reconnect returns to).
+    let unsaid = unanswered(&sub.turns);
+    Ok(Live {
+        id,
+        ctx,
+        clock,
+        interview,
+        events: sub.events,
+        state: sub.state,
+        conn: None,
+        next_conn: 1,
+        outputs,
+        audio,
+        video,
+        video_thread: Some(video_thread),
+        played,
+        speech,
+        speech_generation,
+        channel_tx,
+        channel_rx,
+        policy,
+        lost_since: None,
+        unsaid,
+        speaking: false,
+        ended: false,
+    })
+}
+
+/// The interviewer's turns after the candidate's last one.
+fn unanswered(turns: &[TurnView]) -> Vec<TurnView> {
+    let from = turns
+        .iter()
+        .rposition(|t| t.speaker == "candidate")
+        .map_or(0, |i| i + 1);
+    turns[from..]
+        .iter()
+        .filter(|t| t.speaker == "interviewer")
+        .cloned()
+        .collect()
+}
+
+pub(super) fn spawn(
+    live: Live,
+    registry: LiveRegistry,
+    tasks: &TaskTracker,
+    cancel: CancellationToken,
+) -> LiveHandle {
+    let (tx, rx) = mpsc::channel(16);
+    let id = live.id;
+    let span = tracing::info_span!("live", interview_id = id);
+    tasks.spawn(
+        async move {
+            live.run(rx, cancel).await;
+            registry.remove_if_closed(id);
+        }
+        .instrument(span),
+    );
+    LiveHandle { tx }
+}
+
+/// Waits on the current connection's events; pends forever without one.
+async fn next_rtc(conn: &mut Option<Connection>) -> Option<RtcEvent> {
+    match conn {
+        Some(c) => c.events.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn lost_deadline(since: Option<Instant>, grace: Duration) {
+    match since {
+        Some(at) => tokio::time::sleep_until(at + grace).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Live {
+    async fn run(mut self, mut rx: mpsc::Receiver<Command>, cancel: CancellationToken) {
+        let grace = Duration::from_secs(self.ctx.config.live.reconnect_secs);
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                cmd = rx.recv() => match cmd {
+                    Some(cmd) => self.command(cmd).await,
+                    None => break,
+                },
+                ev = next_rtc(&mut self.conn) => match ev {
+                    Some(ev) => self.rtc_event(ev).await,
+                    // The peer connection's handler is gone: the connection is over.
+                    None => self.connection_lost(),
+                },
+                ev = self.events.recv() => match ev {
+                    Ok(ev) => self.interview_event(ev).await,
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(missed = n, "live session fell behind the interview's events");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                Some(p) = self.played.recv() => self.played(p).await,
+                Some((conn, ev)) = self.channel_rx.recv() => self.channel_event(conn, ev).await,
+                _ = lost_deadline(self.lost_since, grace) => {
+                    tracing::info!("the connection did not come back; closing the live session");
+                    break;
+                }
+            }
+            if self.ended && !self.speaking {
+                // Give the last words time to reach the client before hanging up.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                break;
+            }
+        }
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(c) = self.conn.take() {
+            c.close();
+        }
+        let _ = self.video.send(VideoCommand::Stop);
+        if let Some(t) = self.video_thread.take() {
+            // The thread stops within one frame; joining it off the async workers.
+            tokio::task::spawn_blocking(move || {
+                let _ = t.join();
+            });
+        }
+    }
+
+    async fn command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Connect { offer, reply } => {
+                let _ = reply.send(self.connect(offer).await);
+            }
+            Command::RemoteCandidate {
+                connection,
+                candidate,
+                reply,
+            } => {
+                let result = self.remote_candidate(connection, candidate).await;
+                let _ = reply.send(result);
+            }
+            Command::LocalCandidates {
+                connection,
+                after,
+                reply,
+            } => {
+                let result = match &self.conn {
+                    Some(c) if c.id == connection => Ok(LocalCandidates {
+                        candidates: c.candidates.iter().skip(after).cloned().collect(),
+                        complete: c.gathered,
+                    }),
+                    _ => Err(LiveError::StaleConnection),
+                };
+                let _ = reply.send(result);
+            }
+            Command::Hangup { connection } => {
+                if self.conn.as_ref().is_some_and(|c| c.id == connection) {
+                    self.connection_lost();
+                }
+            }
+        }
+    }
+
+    async fn connect(&mut self, offer: String) -> Result<Connected, LiveError> {
+        if self.ended {
+            return Err(LiveError::NotReady("this interview has ended".into()));
+        }
+        signal::check_offer(&offer)?;
+        let offer = self.policy.filter_offer(&offer);
+        let (tx, mut events) = mpsc::channel(64);
+        let stream = format!("interview-{}", self.id);
+        let peer = Arc::new(Peer::answer(&self.ctx.config.rtc, &offer, &stream, tx).await?);
+        let mut candidates = Vec::new();
+        let mut early = Vec::new();
+        let mut gathered = false;
+        let wait = tokio::time::sleep(GATHER_WAIT);
+        tokio::pin!(wait);
+        while !gathered {
+            tokio::select! {
+                ev = events.recv() => match ev {
+                    Some(RtcEvent::Candidate(c)) => candidates.push(c),
+                    Some(RtcEvent::GatheringComplete) => gathered = true,
+                    Some(other) => early.push(other),
+                    None => break,
+                },
+                _ = &mut wait => break,
+            }
+        }
+        let sdp = peer
+            .local_sdp()
+            .await
+            .unwrap_or_else(|| peer.answer.clone());
+        // The newer tab takes over: the older one hears why, then its connection closes.
+        if let Some(old) = self.conn.take() {
+            if let Some(ch) = &old.channel {
+                let msg = ServerMessage::Error {
+                    message: "the interview continued in another window".into(),
+                };
+                send(ch, &msg).await;
+            }
+            old.close();
+            self.pause_speech().await;
+        }
+        let id = self.next_conn;
+        self.next_conn += 1;
+        let video = peer.video.clone();
+        let keyframes = self.video.clone();
+        let watcher = tokio::spawn(async move {
+            while video.keyframe_requested().await.is_some() {
+                let _ = keyframes.send(VideoCommand::Keyframe);
+            }
+        });
+        self.outputs.send_replace(Some(Arc::new(Outputs {
+            audio: peer.audio.clone(),
+            video: peer.video.clone(),
+        })));
+        let _ = self.video.send(VideoCommand::Keyframe);
+        self.conn = Some(Connection {
+            id,
+            peer,
+            events,
+            candidates,
+            gathered,
+            connected: false,
+            channel: None,
+            tasks: vec![watcher],
+        });
+        self.lost_since = Some(Instant::now());
+        for ev in early {
+            self.rtc_event(ev).await;
+        }
+        tracing::info!(connection = id, "live connection answered");
+        Ok(Connected {
+            connection: id,
+            sdp,
+            candidates_complete: gathered,
+        })
+    }
+
+    async fn remote_candidate(
+        &mut self,
+        connection: u64,
+        candidate: RTCIceCandidateInit,
+    ) -> Result<(), LiveError> {
+        let conn = match &self.conn {
+            Some(c) if c.id == connection => c,
+            _ => return Err(LiveError::StaleConnection),
+        };
+        // An empty candidate marks the end of the client's gathering.
+        if candidate.candidate.is_empty() {
+            return Ok(());
+        }
+        if !self.policy.allows(&candidate.candidate) {
+            tracing::debug!(candidate = %candidate.candidate, "remote candidate outside rtc.remote_networks ignored");
+            return Ok(());
+        }
+        conn.peer.add_candidate(candidate).await?;
+        Ok(())
+    }
+
+    async fn rtc_event(&mut self, ev: RtcEvent) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        match ev {
+            RtcEvent::Candidate(c) => conn.candidates.push(c),
+            RtcEvent::GatheringComplete => conn.gathered = true,
+            RtcEvent::State(state) => {
+                tracing::debug!(%state, connection = conn.id, "connection state");
+                match state {
+                    RTCPeerConnectionState::Connected => {
+                        conn.connected = true;
+                        self.lost_since = None;
+                        // Frames sent before the handshake finished are lost: start afresh.
+                        let _ = self.video.send(VideoCommand::Keyframe);
+                        self.say_unsaid().await;
+                    }
+                    RTCPeerConnectionState::Disconnected
+                    | RTCPeerConnectionState::Failed
+                    | RTCPeerConnectionState::Closed => self.connection_lost(),
+                    _ => {}
+                }
+            }
+            RtcEvent::RemoteAudio(_track) => {
+                // The microphone's packets are read by the listening stage (next change).
+            }
+            RtcEvent::Channel(ch) => {
+                let id = conn.id;
+                let tx = self.channel_tx.clone();
+                conn.tasks.push(tokio::spawn(read_channel(id, ch, tx)));
+            }
+        }
+    }
+
+    /// The connection dropped: the interviewer stops mid-sentence (nobody hears it) and the
+    /// question is asked again when the candidate is back.
+    fn connection_lost(&mut self) {
+        if let Some(c) = self.conn.as_mut() {
+            c.connected = false;
+        }
+        if self.lost_since.is_none() {
+            tracing::info!("live connection lost; waiting for the candidate to come back");
+            self.lost_since = Some(Instant::now());
+        }
+        let generation = self.speech_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        tracing::debug!(generation, "speech dropped with the connection");
+        let audio = self.audio.clone();
+        tokio::spawn(async move {
+            let (reply, rx) = tokio::sync::oneshot::channel();
+            if audio.send(AudioCommand::Cut(reply)).await.is_ok() {
+                let _ = rx.await;
+            }
+        });
+        self.speaking = false;
+    }
+
+    /// Stops what is being said, keeping it to say again on the next connection.
+    async fn pause_speech(&mut self) {
+        self.speech_generation.fetch_add(1, Ordering::SeqCst);
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        if self.audio.send(AudioCommand::Cut(reply)).await.is_ok() {
+            let _ = rx.await;
+        }
+        self.speaking = false;
+    }
+
+    /// Says what the candidate has not heard yet, once someone is there to hear it.
+    async fn say_unsaid(&mut self) {
+        if self.speaking {
+            return;
+        }
+        let turns = std::mem::take(&mut self.unsaid);
+        for turn in turns {
+            self.say(turn).await;
+        }
+        if !self.speaking {
+            self.send_state().await;
+        }
+    }
+
+    async fn say(&mut self, turn: TurnView) {
+        let job = SpeakJob {
+            turn: turn.id,
+            text: turn.text.clone(),
+            generation: self.speech_generation.load(Ordering::SeqCst),
+        };
+        if self.speech.send(job).await.is_ok() {
+            self.speaking = true;
+            self.unsaid.push(turn);
+            let _ = self.video.send(VideoCommand::Cue(Cue::Activity {
+                activity: Activity::Thinking,
+                at: self.clock.now(),
+            }));
+            self.send_state().await;
+        }
+    }
+
+    async fn interview_event(&mut self, ev: Event) {
+        match ev {
+            Event::Turn { turn } => {
+                self.send_all(&ServerMessage::Turn { turn: turn.clone() })
+                    .await;
+                if turn.speaker == "candidate" {
+                    // Answered: what was queued to say has been heard or superseded.
+                    self.unsaid.clear();
+                } else if self.is_connected() {
+                    self.say(turn).await;
+                } else {
+                    self.unsaid.push(turn);
+                }
+            }
+            Event::State { state } => {
+                self.ended = state.awaiting == "nothing";
+                self.state = state;
+                self.send_state().await;
+            }
+        }
+    }
+
+    async fn played(&mut self, p: Played) {
+        match p {
+            Played::Report(report) => {
+                for (turn, text) in report.started {
+                    self.send_all(&ServerMessage::Caption { turn, text }).await;
+                }
+                if !self.speaking {
+                    self.speaking = true;
+                    self.send_state().await;
+                }
+            }
+            Played::Drained => {
+                self.speaking = false;
+                self.unsaid.clear();
+                self.send_state().await;
+            }
+        }
+    }
+
+    async fn channel_event(&mut self, conn: u64, ev: ChannelEvent) {
+        let current = self.conn.as_mut().filter(|c| c.id == conn);
+        let Some(c) = current else { return };
+        match ev {
+            ChannelEvent::Open(ch) => {
+                c.channel = Some(ch);
+                self.send_state().await;
+            }
+            ChannelEvent::Message(Err(reason)) => {
+                let msg = ServerMessage::Error { message: reason };
+                self.send_all(&msg).await;
+            }
+            ChannelEvent::Message(Ok(msg)) => {
+                let input = match msg {
+                    ClientMessage::Answer { text } => CandidateInput::Answer { text },
+                    ClientMessage::Code { language, code } => {
+                        CandidateInput::Code { language, code }
+                    }
+                    ClientMessage::Skip => CandidateInput::Skip,
+                    ClientMessage::End => CandidateInput::End,
+                };
+                // The interview actor answers through its events, which this session hears.
+                let handle = self.interview.clone();
+                let channel = self.channel_tx.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = handle.input(input).await {
+                        let _ = channel
+                            .send((conn, ChannelEvent::Message(Err(e.to_string()))))
+                            .await;
+                    }
+                });
+            }
+        }
+    }
+
+    fn is_connected(&self) -> bool {
+        self.conn.as_ref().is_some_and(|c| c.connected)
+    }
+
+    fn live_state(&self) -> &'static str {
+        if self.ended && !self.speaking {
+            "ended"
+        } else if self.speaking {
+            "speaking"
+        } else if self.state.awaiting == "answer" || self.state.awaiting == "candidate_question" {
+            "listening"
+        } else {
+            "thinking"
+        }
+    }
+
+    async fn send_state(&mut self) {
+        let msg = ServerMessage::State {
+            live: self.live_state(),
+            interview: self.state.clone(),
+        };
+        self.send_all(&msg).await;
+    }
+
+    async fn send_all(&self, msg: &ServerMessage) {
+        if let Some(ch) = self.conn.as_ref().and_then(|c| c.channel.as_ref()) {
+            send(ch, msg).await;
+        }
+    }
+}
+
+async fn send(ch: &Arc<dyn DataChannel>, msg: &ServerMessage) {
+    match serde_json::to_string(msg) {
+        Ok(text) => {
+            if let Err(e) = ch.send_text(&text).await {
+                tracing::debug!(error = %e, "data channel message not sent");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "unserializable data channel message"),
+    }
+}
+
+/// Largest data channel message read: a code submission with room to spare.
+const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+
+async fn read_channel(conn: u64, ch: Arc<dyn DataChannel>, tx: mpsc::Sender<(u64, ChannelEvent)>) {
+    while let Some(ev) = ch.poll().await {
+        let out = match ev {
+            DataChannelEvent::OnOpen => ChannelEvent::Open(ch.clone()),
+            DataChannelEvent::OnMessage(m) if m.data.len() > MAX_MESSAGE_BYTES => {
+                ChannelEvent::Message(Err(format!(
+                    "a message of {} bytes is over the {MAX_MESSAGE_BYTES}-byte limit",
+                    m.data.len()
+                )))
+            }
+            DataChannelEvent::OnMessage(m) => ChannelEvent::Message(
+                serde_json::from_slice::<ClientMessage>(&m.data)
+                    .map_err(|e| format!("unreadable message: {e}")),
+            ),
+            DataChannelEvent::OnClose => break,
+            _ => continue,
+        };
+        if tx.send((conn, out)).await.is_err() {
+            break;
+        }
+    }
+}
+
+/// Synthesizes the interviewer's turns in order, sentence by sentence, and queues each
+/// sentence for playing as soon as it is ready. A bumped generation drops the rest.
+async fn speak_turns(
+    voice: Voice,
+    mut jobs: mpsc::Receiver<SpeakJob>,
+    audio: mpsc::Sender<AudioCommand>,
+    generation: Arc<AtomicU64>,
+) {
+    while let Some(job) = jobs.recv().await {
+        if job.generation != generation.load(Ordering::SeqCst) {
+            continue;
+        }
+        let models = match voice.models().await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "the interviewer cannot speak");
+                continue;
+            }
+        };
+        let mut sentences = crate::pipeline::speak::stream(models.speaker(), job.text);
+        while let Some(result) = sentences.recv().await {
+            if job.generation != generation.load(Ordering::SeqCst) {
+                break;
+            }
+            let speech = match result {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(error = %e, "a sentence could not be spoken");
+                    break;
+                }
+            };
+            match to_call_rate(job.turn, speech).await {
+                Ok(sentence) => {
+                    if audio.send(AudioCommand::Say(sentence)).await.is_err() {
+                        return;
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "resampling the interviewer's voice"),
+            }
+        }
+    }
+}
+
+async fn to_call_rate(turn: i64, speech: SpeechAudio) -> Result<Sentence, String> {
+    tokio::task::spawn_blocking(move || {
+        let pcm = crate::audio::resample(&speech.pcm, speech.sample_rate, RATE_HZ)
+            .map_err(|e| e.to_string())?;
+        Ok(Sentence {
+            turn,
+            text: speech.text,
+            pcm,
+            phonemes: speech.phonemes,
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}

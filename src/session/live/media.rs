@@ -1,0 +1,116 @@
+//! The async drivers of a live interview's outgoing media: the audio task, which plays the
+//! interviewer's sentences from the `Playout` one Opus packet every 20 ms of media time,
+//! tells the video thread when each sentence starts, and cuts on a barge-in; and the video
+//! sender, which lets each encoded frame leave at its media time. Both write to whichever
+//! connection is current, so a reconnect swaps the tracks without touching the media.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::clock::MediaClock;
+use super::playout::{Cut, FrameReport, Playout, Sentence};
+use super::video::{Cue, EncodedFrame, VideoCommand};
+use crate::animate::{VisemeSettings, VisemeTrack};
+use crate::rtc::Outgoing;
+use crate::rtc::audio_codec::{AudioEncoder, FRAME};
+
+/// A sentence is scheduled at least this far ahead of the media clock, so the video thread
+/// (which works a frame or two ahead) hears of it before it draws the first frame.
+pub const SCHEDULE_LEAD: f64 = 0.1;
+
+/// The current connection's outgoing tracks.
+#[derive(Clone)]
+pub struct Outputs {
+    pub audio: Outgoing,
+    pub video: Outgoing,
+}
+
+pub type OutputsRx = watch::Receiver<Option<Arc<Outputs>>>;
+
+pub enum AudioCommand {
+    Say(Sentence),
+    /// Stop at once; the answer says what of the sentence playing was heard.
+    Cut(oneshot::Sender<Option<Cut>>),
+}
+
+/// What the audio task reports to the session.
+#[derive(Debug)]
+pub enum Played {
+    Report(FrameReport),
+    /// Nothing more queued: the interviewer has finished speaking.
+    Drained,
+}
+
+pub async fn audio_task(
+    clock: MediaClock,
+    mut commands: mpsc::Receiver<AudioCommand>,
+    outputs: OutputsRx,
+    video: std::sync::mpsc::Sender<VideoCommand>,
+    played: mpsc::Sender<Played>,
+    mut encoder: AudioEncoder,
+) {
+    let mut playout = Playout::starting_at(clock.now() + 0.02);
+    let mut frame = [0.0f32; FRAME];
+    let mut was_idle = true;
+    loop {
+        let t = playout.now();
+        tokio::select! {
+            biased;
+            cmd = commands.recv() => match cmd {
+                None => return,
+                Some(AudioCommand::Say(sentence)) => {
+                    let track = VisemeTrack::new(&sentence.phonemes, VisemeSettings::default());
+                    let at = playout.schedule(sentence, clock.now() + SCHEDULE_LEAD);
+                    let _ = video.send(VideoCommand::Cue(Cue::Say { track, at }));
+                    was_idle = false;
+                }
+                Some(AudioCommand::Cut(reply)) => {
+                    let cut = playout.cut();
+                    let _ = video.send(VideoCommand::Cue(Cue::BargeIn { at: playout.now() }));
+                    let _ = reply.send(cut);
+                }
+            },
+            _ = tokio::time::sleep_until(clock.instant(t).into()) => {
+                let report = playout.next_frame(&mut frame);
+                let packet = match encoder.encode(&frame) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::error!(error = %e, "the interviewer's audio stopped");
+                        return;
+                    }
+                };
+                let out = outputs.borrow().clone();
+                if let Some(out) = out
+                    && let Err(e) = out.audio.write(packet, t).await
+                {
+                    tracing::debug!(error = %e, "audio packet not sent");
+                }
+                if !report.started.is_empty() || !report.finished.is_empty() {
+                    let _ = played.send(Played::Report(report)).await;
+                }
+                if playout.is_idle() && !was_idle {
+                    was_idle = true;
+                    let _ = played.send(Played::Drained).await;
+                }
+            }
+        }
+    }
+}
+
+/// Sends each encoded frame at its media time.
+pub async fn video_sender(
+    clock: MediaClock,
+    mut frames: mpsc::Receiver<EncodedFrame>,
+    outputs: OutputsRx,
+) {
+    while let Some(frame) = frames.recv().await {
+        tokio::time::sleep_until(clock.instant(frame.t).into()).await;
+        let out = outputs.borrow().clone();
+        if let Some(out) = out
+            && let Err(e) = out.video.write(frame.data, frame.t).await
+        {
+            tracing::debug!(error = %e, "video frame not sent");
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! The avatar's video for one live interview: a thread that computes the face for each
+//! frame's media time, renders it (wgpu), encodes it (H.264) and hands it to the sender,
+//! which lets it leave at that media time. Frames are rendered ahead of their time by one
+//! frame interval, so the readback that runs one frame behind costs no lateness.
+//!
+//! It renders less, not nothing, when the avatar idles, and lowers its frame rate when it
+//! falls behind (a software device, a busy machine) before audio could ever suffer.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use super::clock::MediaClock;
+use crate::animate::{Activity, Animator, VisemeTrack};
+use crate::pipeline::messages::VideoFrame;
+use crate::render::{Avatar, FrameSettings, Gpu, Renderer};
+use crate::rtc::video_codec::{VideoEncoder, VideoSettings};
+
+/// How long before its send time a frame's work starts, beyond one frame interval: the
+/// H.264 encode and the hand-over.
+const ENCODE_MARGIN: f64 = 0.03;
+/// Frames this late (seconds past their send time) count as falling behind.
+const LATE: f64 = 0.02;
+
+/// What the face does, at a time on the media clock.
+#[derive(Debug, Clone)]
+pub enum Cue {
+    Say { track: VisemeTrack, at: f64 },
+    BargeIn { at: f64 },
+    Activity { activity: Activity, at: f64 },
+}
+
+impl Cue {
+    fn at(&self) -> f64 {
+        match self {
+            Cue::Say { at, .. } | Cue::BargeIn { at } | Cue::Activity { at, .. } => *at,
+        }
+    }
+}
+
+pub enum VideoCommand {
+    Cue(Cue),
+    /// The receiver lost its picture (PLI/FIR) or a new connection joined.
+    Keyframe,
+    Stop,
+}
+
+/// An encoded frame and its capture time on the media clock.
+pub struct EncodedFrame {
+    pub data: Vec<u8>,
+    pub t: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct VideoPlan {
+    pub frame: FrameSettings,
+    pub fps: u32,
+    pub idle_fps: u32,
+    pub bitrate: u32,
+    pub keyframe_secs: f32,
+}
+
+/// Frame pacing, sans I/O: the interval to the next frame from what the face is doing and
+/// how far behind the thread has been.
+#[derive(Debug, Clone)]
+pub struct Pacing {
+    fps: f64,
+    idle_fps: f64,
+    /// The rate in force while active, lowered under load and raised again slowly.
+    active_fps: f64,
+    late_streak: u32,
+    on_time_streak: u32,
+}
+
+impl Pacing {
+    pub fn new(fps: u32, idle_fps: u32) -> Self {
+        Self {
+            fps: f64::from(fps),
+            idle_fps: f64::from(idle_fps),
+            active_fps: f64::from(fps),
+            late_streak: 0,
+            on_time_streak: 0,
+        }
+    }
+
+    /// After a frame went out `lateness` seconds after its time.
+    pub fn record(&mut self, lateness: f64) {
+        if lateness > LATE {
+            self.late_streak += 1;
+            self.on_time_streak = 0;
+            if self.late_streak >= 3 {
+                self.active_fps = (self.active_fps * 0.8).max(self.idle_fps);
+                self.late_streak = 0;
+            }
+        } else {
+            self.on_time_streak += 1;
+            self.late_streak = 0;
+            if self.on_time_streak >= 50 && self.active_fps < self.fps {
+                self.active_fps = (self.active_fps * 1.1).min(self.fps);
+                self.on_time_streak = 0;
+            }
+        }
+    }
+
+    pub fn interval(&self, activity: Activity) -> f64 {
+        let fps = if activity == Activity::Idle {
+            self.idle_fps.min(self.active_fps)
+        } else {
+            self.active_fps
+        };
+        1.0 / fps
+    }
+
+    pub fn active_fps(&self) -> f64 {
+        self.active_fps
+    }
+}
+
+/// Starts the video thread. Frames go to `frames`; the thread ends on `Stop`, when the
+/// command sender is dropped, or when `frames` closes.
+pub fn spawn(
+    clock: MediaClock,
+    avatar: Arc<Avatar>,
+    plan: VideoPlan,
+    seed: u64,
+    frames: mpsc::Sender<EncodedFrame>,
+) -> Result<(Sender<VideoCommand>, std::thread::JoinHandle<()>), String> {
+    let gpu = Gpu::shared().map_err(|e| e.to_string())?;
+    let renderer = Renderer::new(gpu, &avatar, plan.frame).map_err(|e| e.to_string())?;
+    let encoder = VideoEncoder::new(VideoSettings {
+        width: plan.frame.width,
+        height: plan.frame.height,
+        fps: plan.fps as f32,
+        bitrate_bps: plan.bitrate,
+        keyframe_secs: plan.keyframe_secs,
+    })
+    .map_err(|e| e.to_string())?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("live-video".into())
+        .spawn(move || {
+            let mut v = VideoLoop {
+                clock,
+                renderer,
+                encoder,
+                animator: Animator::new(seed),
+                pacing: Pacing::new(plan.fps, plan.idle_fps),
+                cues: Vec::new(),
+                frames,
+            };
+            if let Err(e) = v.run(rx) {
+                tracing::error!(error = %e, "the avatar's video stopped");
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok((tx, thread))
+}
+
+struct VideoLoop {
+    clock: MediaClock,
+    renderer: Renderer,
+    encoder: VideoEncoder,
+    animator: Animator,
+    pacing: Pacing,
+    cues: Vec<Cue>,
+    frames: mpsc::Sender<EncodedFrame>,
+}
+
+impl VideoLoop {
+    fn run(&mut self, rx: Receiver<VideoCommand>) -> Result<(), String> {
+        let mut frame = VideoFrame::empty();
+        let mut t = self.clock.now() + 0.1;
+        let mut interval = self.pacing.interval(Activity::Idle);
+        loop {
+            // Work on frame `t` starts one interval before the previous frame leaves.
+            let start_at = self.clock.instant(t - interval - ENCODE_MARGIN);
+            if !self.wait_until(start_at, &rx)? {
+                return Ok(());
+            }
+            self.apply_cues(t);
+            let pose = self.animator.pose(t);
+            let ready = self
+                .renderer
+                .render(&pose, &mut frame)
+                .map_err(|e| e.to_string())?;
+            if ready {
+                let data = self.encoder.encode(&frame).map_err(|e| e.to_string())?;
+                if !data.is_empty() {
+                    let sent = EncodedFrame { data, t: frame.t };
+                    if self.frames.blocking_send(sent).is_err() {
+                        return Ok(());
+                    }
+                }
+                self.pacing.record(self.clock.now() - frame.t);
+            }
+            interval = self.pacing.interval(self.animator.activity());
+            // Speech due before the next frame keeps the full rate.
+            if self.cues.iter().any(|c| c.at() < t + 2.0 * interval) {
+                interval = self.pacing.interval(Activity::Speaking);
+            }
+            t += interval;
+            // Far behind (the machine stalled): skip ahead rather than send stale frames.
+            let now = self.clock.now();
+            if t + interval < now {
+                t = now + interval;
+            }
+        }
+    }
+
+    /// Sleeps until `deadline`, taking commands meanwhile; false when told to stop.
+    fn wait_until(
+        &mut self,
+        deadline: Instant,
+        rx: &Receiver<VideoCommand>,
+    ) -> Result<bool, String> {
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let cmd = if left.is_zero() {
+                match rx.try_recv() {
+                    Ok(c) => c,
+                    Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(true),
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => return Ok(false),
+                }
+            } else {
+                match rx.recv_timeout(left.min(Duration::from_millis(500))) {
+                    Ok(c) => c,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(false),
+                }
+            };
+            match cmd {
+                VideoCommand::Cue(c) => self.cues.push(c),
+                VideoCommand::Keyframe => self.encoder.request_keyframe(),
+                VideoCommand::Stop => return Ok(false),
+            }
+        }
+    }
+
+    /// Hands the animator every cue due by `t`, in time order. Speech is handed over a
+    /// little early: its visemes anticipate the audio.
+    fn apply_cues(&mut self, t: f64) {
+        const ANTICIPATION: f64 = 0.1;
+        self.cues.sort_by(|a, b| a.at().total_cmp(&b.at()));
+        let due = self
+            .cues
+            .iter()
+            .take_while(|c| match c {
+                Cue::Say { at, .. } => *at <= t + ANTICIPATION,
+                other => other.at() <= t,
+            })
+            .count();
+        for cue in self.cues.drain(..due) {
+            match cue {
+                Cue::Say { track, at } => self.animator.say(track, at),
+                Cue::BargeIn { at } => self.animator.barge_in(at),
+                Cue::Activity { activity, at } => self.animator.set_activity(activity, at),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_renders_less_and_lateness_lowers_the_rate() {
+        let mut p = Pacing::new(25, 10);
+        assert!((p.interval(Activity::Speaking) - 0.04).abs() < 1e-9);
+        assert!((p.interval(Activity::Idle) - 0.1).abs() < 1e-9);
+        for _ in 0..3 {
+            p.record(0.05);
+        }
+        assert!((p.active_fps() - 20.0).abs() < 1e-9);
+        for _ in 0..60 {
+            p.record(0.0);
+        }
+        assert!(p.active_fps() > 20.0 && p.active_fps() <= 25.0);
+        for _ in 0..300 {
+            p.record(0.5);
+        }
+        assert!(
+            (p.active_fps() - 10.0).abs() < 1e-9,
+            "never below the idle rate"
+        );
+    }
+}
