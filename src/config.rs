@@ -144,6 +144,8 @@ pub struct SttConfig {
     pub model: PathBuf,
     /// Silero VAD model and the ONNX Runtime library that runs it.
     pub vad_model: PathBuf,
+    /// Smart Turn: whether a pause in live speech ends the candidate's turn.
+    pub turn_model: PathBuf,
     pub onnxruntime: PathBuf,
     /// Speech probability at which a VAD segment starts (it ends 0.15 below).
     pub vad_threshold: f32,
@@ -165,6 +167,7 @@ impl Default for SttConfig {
         Self {
             model: "models/ggml-tiny.en.bin".into(),
             vad_model: "models/silero_vad.onnx".into(),
+            turn_model: "models/smart-turn-v3.2-cpu.onnx".into(),
             onnxruntime: "models/libonnxruntime.so.1.31.1".into(),
             vad_threshold: 0.5,
             vad_min_silence_ms: 300,

@@ -8,7 +8,7 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::audio::Pcm16k;
 use crate::config::Config;
-use crate::pipeline::listen::Silero;
+use crate::pipeline::listen::{Silero, SmartTurn};
 use crate::pipeline::messages::SpeechAudio;
 use crate::pipeline::recording::{HearError, Heard, hear};
 use crate::pipeline::speak::{SpeakError, Speaker};
@@ -31,6 +31,8 @@ pub struct VoiceModels {
     whisper: Whisper,
     vad: Mutex<Silero>,
     speaker: Arc<Speaker>,
+    /// End-of-turn judgements for every live call; each takes a few milliseconds.
+    turn: Arc<Mutex<SmartTurn>>,
     /// Whisper already uses every core it is given: one transcription at a time.
     transcribing: Semaphore,
 }
@@ -73,10 +75,13 @@ impl VoiceModels {
             .map_err(|e| unavailable(&e))?;
         let vad = Silero::load(&stt.vad_model, &stt.onnxruntime).map_err(|e| unavailable(&e))?;
         let speaker = Speaker::load(&config.tts, &stt.onnxruntime).map_err(|e| unavailable(&e))?;
+        let turn =
+            SmartTurn::load(&stt.turn_model, &stt.onnxruntime).map_err(|e| unavailable(&e))?;
         Ok(Self {
             whisper,
             vad: Mutex::new(vad),
             speaker: Arc::new(speaker),
+            turn: Arc::new(Mutex::new(turn)),
             transcribing: Semaphore::new(1),
             config,
         })
@@ -84,6 +89,22 @@ impl VoiceModels {
 
     pub fn speaker(&self) -> Arc<Speaker> {
         self.speaker.clone()
+    }
+
+    /// The shared end-of-turn model.
+    pub fn turn_model(&self) -> Arc<Mutex<SmartTurn>> {
+        self.turn.clone()
+    }
+
+    /// A voice activity detector of its own for one live stream (its state is the stream's).
+    pub fn vad_stream(&self) -> Result<Silero, VoiceError> {
+        let stt = &self.config.stt;
+        Silero::load(&stt.vad_model, &stt.onnxruntime)
+            .map_err(|e| VoiceError::Unavailable(e.to_string()))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Transcribes and measures a whole recorded answer.

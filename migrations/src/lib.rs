@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_core;
 mod m20261124_000002_turn_recordings;
+mod m20261124_000003_turn_unsaid;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_core::Migration),
             Box::new(m20261124_000002_turn_recordings::Migration),
+            Box::new(m20261124_000003_turn_unsaid::Migration),
         ]
     }
 }

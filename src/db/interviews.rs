@@ -221,6 +221,36 @@ pub async fn record(
     Ok(saved)
 }
 
+/// An interviewer turn cut off by the candidate: `text` becomes the words that were heard,
+/// the rest moves to `unsaid`. Only ever shortens a turn, and only once.
+pub async fn cut_short(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+    turn_id: i64,
+    said: &str,
+) -> DbResult<turn::Model> {
+    let t = turn::Entity::find_by_id(turn_id)
+        .filter(turn::Column::InterviewId.eq(interview_id))
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    if t.speaker != "interviewer" || t.unsaid.is_some() {
+        return Err(DbError::Conflict(format!(
+            "turn {turn_id} is not an interviewer turn that can be cut short"
+        )));
+    }
+    let said = said.trim();
+    // `said` is a prefix of the words of `text`, made of its own words.
+    let words_said = said.split_whitespace().count();
+    let words: Vec<&str> = t.text.split_whitespace().collect();
+    let kept = words[..words_said.min(words.len())].join(" ");
+    let unsaid = words[words_said.min(words.len())..].join(" ");
+    let mut row: turn::ActiveModel = t.into();
+    row.text = Set(kept);
+    row.unsaid = Set(Some(unsaid));
+    Ok(row.update(db).await?)
+}
+
 /// The recording of turn `seq` of an interview, if it was spoken.
 pub async fn recording(
     db: &impl ConnectionTrait,

@@ -116,6 +116,20 @@ async fn run(
                 });
                 let _ = reply.send(sub);
             }
+            Ok(Some(Command::CutShort {
+                turn_id,
+                said,
+                reply,
+            })) => {
+                let result = interviews::cut_short(&s.ctx.db, s.id(), turn_id, &said)
+                    .await
+                    .map(TurnView::from)
+                    .map_err(SessionError::from);
+                if let Ok(turn) = &result {
+                    let _ = events.send(Event::Amended { turn: turn.clone() });
+                }
+                let _ = reply.send(result);
+            }
             Ok(None) => break,
             Err(_idle) if events.receiver_count() == 0 => break,
             Err(_idle) => {}

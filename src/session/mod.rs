@@ -40,8 +40,16 @@ pub enum SessionError {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    Turn { turn: TurnView },
-    State { state: StateView },
+    Turn {
+        turn: TurnView,
+    },
+    /// A turn already sent, changed (an interviewer turn cut short by the candidate).
+    Amended {
+        turn: TurnView,
+    },
+    State {
+        state: StateView,
+    },
 }
 
 /// The outcome of one input: the turns it added and the state after them.
@@ -67,6 +75,12 @@ pub(crate) enum Command {
     },
     Subscribe {
         reply: oneshot::Sender<Result<Subscription, SessionError>>,
+    },
+    /// The candidate spoke over interviewer turn `turn_id` after `said`.
+    CutShort {
+        turn_id: i64,
+        said: String,
+        reply: oneshot::Sender<Result<TurnView, SessionError>>,
     },
 }
 
@@ -112,6 +126,21 @@ impl SessionHandle {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Command::Subscribe { reply })
+            .await
+            .map_err(|_| SessionError::Stopped)?;
+        rx.await.map_err(|_| SessionError::Stopped)?
+    }
+
+    /// Records that the candidate interrupted an interviewer turn: the transcript keeps
+    /// only the words that were said.
+    pub async fn cut_short(&self, turn_id: i64, said: String) -> Result<TurnView, SessionError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::CutShort {
+                turn_id,
+                said,
+                reply,
+            })
             .await
             .map_err(|_| SessionError::Stopped)?;
         rx.await.map_err(|_| SessionError::Stopped)?

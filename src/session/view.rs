@@ -16,6 +16,9 @@ pub struct TurnView {
     pub source: String,
     /// A spoken answer: its recording can be played back.
     pub spoken: bool,
+    /// An interviewer turn the candidate cut short: the words never said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsaid: Option<String>,
     pub at: String,
 }
 
@@ -30,6 +33,7 @@ impl From<turn::Model> for TurnView {
             question_id: t.question_id,
             source: t.source,
             spoken: t.audio_end_ms.is_some(),
+            unsaid: t.unsaid,
             at: t.created_at.to_rfc3339(),
         }
     }

@@ -229,3 +229,160 @@ async fn the_greeting_is_heard_and_seen_with_a_moving_mouth() {
     drop(r);
     call.close().await;
 }
+
+/// A read sentence, 7 s, without a long pause: one answer.
+const ANSWER_WAV: &str =
+    "tests/fixtures/audio/librivox/sense_and_sensibility_01_austen_64kb-0870.wav";
+
+fn jfk() -> Vec<f32> {
+    interviewer::audio::wav::read_file(&root().join("tests/fixtures/audio/jfk.wav"))
+        .unwrap()
+        .samples
+}
+
+async fn transcript(c: &Client, id: i64) -> Vec<serde_json::Value> {
+    let r = c.get(&format!("/api/interviews/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    r.body["turns"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_spoken_answer_lands_in_the_transcript_and_is_followed_up() {
+    let app = spawn_with(live_config, None).await;
+    let (candidate, id) = consented_candidate(&app).await;
+    let (call, _) = dial(&app, &candidate, id, 0).await;
+    let received = call.received.clone();
+    wait_for(90, "the greeting to end", || {
+        received.lock().unwrap().state.as_deref() == Some("listening")
+    })
+    .await;
+    let before = transcript(&candidate, id).await.len();
+    let answer = interviewer::audio::wav::read_file(&root().join(ANSWER_WAV)).unwrap();
+    let reference = std::fs::read_to_string(root().join(ANSWER_WAV).with_extension("txt")).unwrap();
+    call.say(&answer.samples, 16_000).await.unwrap();
+
+    // The answer is heard, stored with its recording, and a follow-up is asked aloud.
+    let mut turns = Vec::new();
+    let end = tokio::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        assert!(
+            tokio::time::Instant::now() < end,
+            "no follow-up: {turns:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        turns = transcript(&candidate, id).await;
+        let new = &turns[before..];
+        let answered = new.iter().any(|t| t["speaker"] == "candidate");
+        let followed = new
+            .iter()
+            .rposition(|t| t["speaker"] == "interviewer")
+            .is_some_and(|i| new[..i].iter().any(|t| t["speaker"] == "candidate"));
+        if answered && followed {
+            break;
+        }
+    }
+    // Give a split answer (a pause mid-sentence) time to land whole.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let turns = transcript(&candidate, id).await;
+    let said: Vec<&str> = turns[before..]
+        .iter()
+        .filter(|t| t["speaker"] == "candidate")
+        .map(|t| t["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        turns[before..]
+            .iter()
+            .filter(|t| t["speaker"] == "candidate")
+            .all(|t| t["spoken"] == true),
+        "spoken answers keep their recording"
+    );
+    let heard = said.join(" ");
+    use interviewer::pipeline::transcribe::wer::{normalize, wer};
+    let wer = wer(&normalize(&reference), &normalize(&heard));
+    assert!(wer <= 0.2, "word error rate {wer:.2}: {heard:?}");
+    wait_for(60, "the follow-up to be spoken", || {
+        let r = received.lock().unwrap();
+        r.messages
+            .iter()
+            .filter(|(_, m)| m.contains("\"caption\""))
+            .count()
+            >= 2
+    })
+    .await;
+    call.close().await;
+}
+
+#[tokio::test]
+async fn speaking_over_the_interviewer_stops_it_and_the_transcript_says_so() {
+    let app = spawn_with(live_config, None).await;
+    let (candidate, id) = consented_candidate(&app).await;
+    let (call, _) = dial(&app, &candidate, id, 0).await;
+    let received = call.received.clone();
+    wait_for(60, "the greeting to start", || {
+        received.lock().unwrap().state.as_deref() == Some("speaking")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let spoke_at = std::time::Instant::now();
+    call.say(&jfk(), 16_000).await.unwrap();
+    wait_for(10, "the interviewer to stop", || {
+        let r = received.lock().unwrap();
+        r.messages
+            .iter()
+            .any(|(_, m)| m.contains("\"interrupted\""))
+    })
+    .await;
+    let stopped_at = std::time::Instant::now();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+
+    // Silence follows the cut: the loudest 100 ms after it is near zero.
+    let r = received.lock().unwrap();
+    let cut_sample = r
+        .audio
+        .iter()
+        .find(|a| a.at >= stopped_at)
+        .map(|a| a.sample)
+        .unwrap();
+    let after = &r.audio16k[cut_sample..(cut_sample + 16_000).min(r.audio16k.len())];
+    let loudest = after.chunks(1600).map(rms).fold(0.0f32, f32::max);
+    assert!(
+        loudest < 0.005,
+        "still talking after the cut: rms {loudest}"
+    );
+    // The last loud packet: the voice stopped soon after the candidate began (the WAV's
+    // speech starts 0.3 s in; the limit is generous, the figure is in the live bench).
+    let last_loud = r
+        .audio
+        .iter()
+        .filter(|a| {
+            let end = (a.sample + 320).min(r.audio16k.len());
+            rms(&r.audio16k[a.sample..end]) > 0.01
+        })
+        .map(|a| a.at)
+        .max()
+        .unwrap();
+    let stop_ms = last_loud.saturating_duration_since(spoke_at).as_millis();
+    eprintln!("barge-in: the voice stopped {stop_ms} ms after the candidate's audio began");
+    assert!(
+        stop_ms < 1500,
+        "the voice went on {stop_ms} ms after the candidate spoke"
+    );
+    drop(r);
+
+    // The greeting is recorded as far as it was said.
+    let turns = transcript(&candidate, id).await;
+    let cut: Vec<_> = turns.iter().filter(|t| t["unsaid"].is_string()).collect();
+    assert!(!cut.is_empty(), "no turn was cut short: {turns:#?}");
+    let first = cut[0];
+    assert!(!first["unsaid"].as_str().unwrap().is_empty());
+    assert!(
+        received
+            .lock()
+            .unwrap()
+            .messages
+            .iter()
+            .any(|(_, m)| m.contains("\"interrupted\"")),
+        "the page is told what was said"
+    );
+    call.close().await;
+}

@@ -15,6 +15,8 @@ pub struct Model {
     pub word_timings: Option<Json>,
     pub audio_start_ms: Option<i64>,
     pub audio_end_ms: Option<i64>,
+    /// Words the interviewer did not get to say (cut off by the candidate).
+    pub unsaid: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,9 +12,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 use webrtc::data_channel::{DataChannel, DataChannelEvent};
+use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use webrtc::peer_connection::{RTCIceCandidateInit, RTCPeerConnectionState};
 
 use super::clock::MediaClock;
+use super::listen::{self, Hearing};
 use super::media::{self, AudioCommand, Outputs, Played};
 use super::playout::Sentence;
 use super::registry::{LiveContext, LiveRegistry};
@@ -23,13 +25,16 @@ use super::{
     ClientMessage, Command, Connected, LiveError, LiveHandle, LocalCandidates, ServerMessage,
 };
 use crate::animate::Activity;
+use crate::audio::{Pcm16k, SAMPLE_RATE_HZ};
+use crate::db::interviews::{NewRecording, SpokenTurn};
+use crate::pipeline::listen::endpoint::EndpointSettings;
 use crate::pipeline::messages::{CandidateInput, SpeechAudio};
 use crate::render::FrameSettings;
-use crate::rtc::audio_codec::{AudioEncoder, RATE_HZ};
+use crate::rtc::audio_codec::{AudioDecoder, AudioEncoder, RATE_HZ};
 use crate::rtc::signal::{self, CandidatePolicy};
 use crate::rtc::{Peer, RtcEvent};
 use crate::session::{Event, SessionHandle, StateView, TurnView};
-use crate::voice::Voice;
+use crate::voice::{Voice, VoiceModels};
 
 /// How long an answer waits for the server's candidates before it goes without them
 /// (host candidates take microseconds; a STUN round trip or a TURN allocation longer).
@@ -56,12 +61,26 @@ pub(super) struct Live {
     channel_tx: mpsc::Sender<(u64, ChannelEvent)>,
     channel_rx: mpsc::Receiver<(u64, ChannelEvent)>,
     policy: CandidatePolicy,
+    models: Arc<VoiceModels>,
+    /// Decoded microphone audio for the listening thread.
+    mic: std::sync::mpsc::Sender<Vec<f32>>,
+    heard: mpsc::Receiver<Hearing>,
+    /// Answers being transcribed and submitted report back here.
+    answered_tx: mpsc::Sender<Answered>,
+    answered_rx: mpsc::Receiver<Answered>,
+    /// Sentences of the reply being spoken that have been heard in full, by turn.
+    heard_sentences: Vec<(i64, String)>,
     /// When the connection was lost; the session ends `live.reconnect_secs` later.
     lost_since: Option<Instant>,
     /// Interviewer turns to say once a connection is up.
     unsaid: Vec<TurnView>,
-    /// Whether the interviewer is mid-reply (sentences queued or playing).
-    speaking: bool,
+    /// Turns of the current generation still being synthesized.
+    jobs: usize,
+    /// Whether the audio task has sentences queued or playing.
+    playing: bool,
+    spoke_rx: mpsc::Receiver<u64>,
+    /// The live state last sent to the client, to send only changes.
+    sent_state: Option<&'static str>,
     ended: bool,
 }
 
@@ -91,6 +110,14 @@ enum ChannelEvent {
     Message(Result<ClientMessage, String>),
 }
 
+/// What became of a turn the candidate spoke.
+enum Answered {
+    Submitted,
+    /// Nothing usable was heard (noise, a cough): the interviewer keeps listening.
+    NotHeard(String),
+    Failed(String),
+}
+
 struct SpeakJob {
     turn: i64,
     text: String,
@@ -116,6 +143,30 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     }
     let policy =
         CandidatePolicy::new(&ctx.config.rtc.remote_networks).map_err(LiveError::NotReady)?;
+    let models = ctx
+        .voice
+        .models()
+        .await
+        .map_err(|e| LiveError::Media(e.to_string()))?;
+    let vad = models
+        .vad_stream()
+        .map_err(|e| LiveError::Media(e.to_string()))?;
+    let (mic, mic_rx) = std::sync::mpsc::channel();
+    let (heard_tx, heard) = mpsc::channel(16);
+    let endpoint = EndpointSettings {
+        speech_threshold: ctx.config.stt.vad_threshold,
+        ..EndpointSettings::default()
+    };
+    listen::spawn(
+        vad,
+        models.turn_model(),
+        endpoint,
+        ctx.config.live.barge_in_ms,
+        mic_rx,
+        heard_tx,
+    )
+    .map_err(|e| LiveError::Media(format!("listening thread: {e}")))?;
+    let (answered_tx, answered_rx) = mpsc::channel(8);
     let clock = MediaClock::start();
     let rtc = &ctx.config.rtc;
     let a = &ctx.config.avatar;
@@ -148,11 +199,13 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     tokio::spawn(media::video_sender(clock, frames_rx, outputs_rx));
     let (speech, jobs) = mpsc::channel(16);
     let speech_generation = Arc::new(AtomicU64::new(0));
+    let (spoke_tx, spoke_rx) = mpsc::channel(16);
     tokio::spawn(speak_turns(
         ctx.voice.clone(),
         jobs,
         audio.clone(),
         speech_generation.clone(),
+        spoke_tx,
     ));
     let (channel_tx, channel_rx) = mpsc::channel(64);
     // Said on connecting: the interviewer's turns since the candidate last spoke (the
@@ -177,9 +230,18 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         channel_tx,
         channel_rx,
         policy,
+        models,
+        mic,
+        heard,
+        answered_tx,
+        answered_rx,
+        heard_sentences: Vec::new(),
         lost_since: None,
         unsaid,
-        speaking: false,
+        jobs: 0,
+        playing: false,
+        spoke_rx,
+        sent_state: None,
         ended: false,
     })
 }
@@ -255,12 +317,20 @@ impl Live {
                 },
                 Some(p) = self.played.recv() => self.played(p).await,
                 Some((conn, ev)) = self.channel_rx.recv() => self.channel_event(conn, ev).await,
+                Some(h) = self.heard.recv() => self.hearing(h).await,
+                Some(a) = self.answered_rx.recv() => self.answered(a).await,
+                Some(g) = self.spoke_rx.recv() => {
+                    if g == self.speech_generation.load(Ordering::SeqCst) {
+                        self.jobs = self.jobs.saturating_sub(1);
+                        self.speech_changed().await;
+                    }
+                }
                 _ = lost_deadline(self.lost_since, grace) => {
                     tracing::info!("the connection did not come back; closing the live session");
                     break;
                 }
             }
-            if self.ended && !self.speaking {
+            if self.ended && !self.speaking() {
                 // Give the last words time to reach the client before hanging up.
                 tokio::time::sleep(Duration::from_millis(500)).await;
                 break;
@@ -437,8 +507,9 @@ impl Live {
                     _ => {}
                 }
             }
-            RtcEvent::RemoteAudio(_track) => {
-                // The microphone's packets are read by the listening stage (next change).
+            RtcEvent::RemoteAudio(track) => {
+                conn.tasks
+                    .push(tokio::spawn(read_microphone(track, self.mic.clone())));
             }
             RtcEvent::Channel(ch) => {
                 let id = conn.id;
@@ -458,40 +529,65 @@ impl Live {
             tracing::info!("live connection lost; waiting for the candidate to come back");
             self.lost_since = Some(Instant::now());
         }
-        let generation = self.speech_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let generation = self.new_generation();
         tracing::debug!(generation, "speech dropped with the connection");
         let audio = self.audio.clone();
         tokio::spawn(async move {
             let (reply, rx) = tokio::sync::oneshot::channel();
-            if audio.send(AudioCommand::Cut(reply)).await.is_ok() {
+            if audio
+                .send(AudioCommand::Cut { generation, reply })
+                .await
+                .is_ok()
+            {
                 let _ = rx.await;
             }
         });
-        self.speaking = false;
     }
 
     /// Stops what is being said, keeping it to say again on the next connection.
     async fn pause_speech(&mut self) {
-        self.speech_generation.fetch_add(1, Ordering::SeqCst);
+        let generation = self.new_generation();
         let (reply, rx) = tokio::sync::oneshot::channel();
-        if self.audio.send(AudioCommand::Cut(reply)).await.is_ok() {
+        if self
+            .audio
+            .send(AudioCommand::Cut { generation, reply })
+            .await
+            .is_ok()
+        {
             let _ = rx.await;
         }
-        self.speaking = false;
+    }
+
+    /// Drops every sentence not yet played; returns the new generation.
+    fn new_generation(&mut self) -> u64 {
+        self.jobs = 0;
+        self.playing = false;
+        self.speech_generation.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    fn speaking(&self) -> bool {
+        self.jobs > 0 || self.playing
+    }
+
+    /// After a sentence started or the last one ended: the state the client sees.
+    async fn speech_changed(&mut self) {
+        if !self.speaking() {
+            self.unsaid.clear();
+            self.heard_sentences.clear();
+        }
+        self.send_state().await;
     }
 
     /// Says what the candidate has not heard yet, once someone is there to hear it.
     async fn say_unsaid(&mut self) {
-        if self.speaking {
+        if self.speaking() {
             return;
         }
         let turns = std::mem::take(&mut self.unsaid);
         for turn in turns {
             self.say(turn).await;
         }
-        if !self.speaking {
-            self.send_state().await;
-        }
+        self.send_state().await;
     }
 
     async fn say(&mut self, turn: TurnView) {
@@ -501,7 +597,7 @@ impl Live {
             generation: self.speech_generation.load(Ordering::SeqCst),
         };
         if self.speech.send(job).await.is_ok() {
-            self.speaking = true;
+            self.jobs += 1;
             self.unsaid.push(turn);
             let _ = self.video.send(VideoCommand::Cue(Cue::Activity {
                 activity: Activity::Thinking,
@@ -525,6 +621,15 @@ impl Live {
                     self.unsaid.push(turn);
                 }
             }
+            Event::Amended { turn } => {
+                if let Some(said) = turn.unsaid.as_ref().map(|_| turn.text.clone()) {
+                    let msg = ServerMessage::Interrupted {
+                        turn: turn.id,
+                        said,
+                    };
+                    self.send_all(&msg).await;
+                }
+            }
             Event::State { state } => {
                 self.ended = state.awaiting == "nothing";
                 self.state = state;
@@ -536,18 +641,16 @@ impl Live {
     async fn played(&mut self, p: Played) {
         match p {
             Played::Report(report) => {
+                self.heard_sentences.extend(report.finished);
                 for (turn, text) in report.started {
                     self.send_all(&ServerMessage::Caption { turn, text }).await;
                 }
-                if !self.speaking {
-                    self.speaking = true;
-                    self.send_state().await;
-                }
+                self.playing = true;
+                self.speech_changed().await;
             }
             Played::Drained => {
-                self.speaking = false;
-                self.unsaid.clear();
-                self.send_state().await;
+                self.playing = false;
+                self.speech_changed().await;
             }
         }
     }
@@ -558,6 +661,8 @@ impl Live {
         match ev {
             ChannelEvent::Open(ch) => {
                 c.channel = Some(ch);
+                // A new channel has heard nothing yet.
+                self.sent_state = None;
                 self.send_state().await;
             }
             ChannelEvent::Message(Err(reason)) => {
@@ -587,14 +692,105 @@ impl Live {
         }
     }
 
+    async fn hearing(&mut self, h: Hearing) {
+        match h {
+            Hearing::Speaking => {
+                if self.speaking() {
+                    self.barge_in().await;
+                }
+            }
+            Hearing::Turn { audio } => {
+                if !matches!(self.state.awaiting, "answer" | "candidate_question") || self.ended {
+                    return;
+                }
+                let _ = self.video.send(VideoCommand::Cue(Cue::Activity {
+                    activity: Activity::Thinking,
+                    at: self.clock.now(),
+                }));
+                let (models, interview, max_secs) = (
+                    self.models.clone(),
+                    self.interview.clone(),
+                    self.ctx.config.interview.max_audio_secs,
+                );
+                let done = self.answered_tx.clone();
+                tokio::spawn(async move {
+                    let outcome = submit_turn(&models, &interview, audio, max_secs).await;
+                    let _ = done.send(outcome).await;
+                });
+            }
+        }
+    }
+
+    async fn answered(&mut self, a: Answered) {
+        match a {
+            Answered::Submitted => {}
+            Answered::NotHeard(why) => tracing::debug!(why, "a turn with no usable speech"),
+            Answered::Failed(e) => {
+                tracing::warn!(error = %e, "a spoken answer could not be recorded");
+                let msg = ServerMessage::Error {
+                    message: format!("your answer could not be recorded: {e}"),
+                };
+                self.send_all(&msg).await;
+            }
+        }
+        let _ = self.video.send(VideoCommand::Cue(Cue::Activity {
+            activity: Activity::Listening,
+            at: self.clock.now(),
+        }));
+    }
+
+    /// The candidate spoke over the interviewer: the voice stops at once, the mouth with
+    /// it, and the transcript keeps only what was said.
+    async fn barge_in(&mut self) {
+        let generation = self.new_generation();
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        let cut = if self
+            .audio
+            .send(AudioCommand::Cut { generation, reply })
+            .await
+            .is_ok()
+        {
+            rx.await.ok().flatten()
+        } else {
+            None
+        };
+        let _ = self.video.send(VideoCommand::Cue(Cue::Activity {
+            activity: Activity::Listening,
+            at: self.clock.now(),
+        }));
+        // Every turn queued to be said was cut somewhere: the one playing after its heard
+        // words, those after it before their first.
+        let turns = std::mem::take(&mut self.unsaid);
+        let heard = std::mem::take(&mut self.heard_sentences);
+        for turn in turns {
+            let mut said: Vec<String> = heard
+                .iter()
+                .filter(|(t, _)| *t == turn.id)
+                .map(|(_, text)| text.clone())
+                .collect();
+            if let Some(c) = cut.as_ref().filter(|c| c.turn == turn.id) {
+                said.push(c.said.clone());
+            }
+            let said = said.join(" ");
+            if said.split_whitespace().count() >= turn.text.split_whitespace().count() {
+                continue;
+            }
+            if let Err(e) = self.interview.cut_short(turn.id, said).await {
+                tracing::warn!(error = %e, turn = turn.id, "could not record the interruption");
+            }
+        }
+        tracing::info!("barge-in: the interviewer stopped");
+        self.send_state().await;
+    }
+
     fn is_connected(&self) -> bool {
         self.conn.as_ref().is_some_and(|c| c.connected)
     }
 
     fn live_state(&self) -> &'static str {
-        if self.ended && !self.speaking {
+        if self.ended && !self.speaking() {
             "ended"
-        } else if self.speaking {
+        } else if self.speaking() {
             "speaking"
         } else if self.state.awaiting == "answer" || self.state.awaiting == "candidate_question" {
             "listening"
@@ -604,6 +800,11 @@ impl Live {
     }
 
     async fn send_state(&mut self) {
+        let live = self.live_state();
+        if self.sent_state == Some(live) {
+            return;
+        }
+        self.sent_state = Some(live);
         let msg = ServerMessage::State {
             live: self.live_state(),
             interview: self.state.clone(),
@@ -662,38 +863,57 @@ async fn speak_turns(
     mut jobs: mpsc::Receiver<SpeakJob>,
     audio: mpsc::Sender<AudioCommand>,
     generation: Arc<AtomicU64>,
+    spoke: mpsc::Sender<u64>,
 ) {
     while let Some(job) = jobs.recv().await {
-        if job.generation != generation.load(Ordering::SeqCst) {
-            continue;
+        let g = job.generation;
+        speak_one(&voice, job, &audio, &generation).await;
+        if spoke.send(g).await.is_err() {
+            return;
         }
-        let models = match voice.models().await {
-            Ok(m) => m,
+    }
+}
+
+/// One turn, sentence by sentence, until done or superseded.
+async fn speak_one(
+    voice: &Voice,
+    job: SpeakJob,
+    audio: &mpsc::Sender<AudioCommand>,
+    generation: &AtomicU64,
+) {
+    if job.generation != generation.load(Ordering::SeqCst) {
+        return;
+    }
+    let models = match voice.models().await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "the interviewer cannot speak");
+            return;
+        }
+    };
+    let mut sentences = crate::pipeline::speak::stream(models.speaker(), job.text);
+    while let Some(result) = sentences.recv().await {
+        if job.generation != generation.load(Ordering::SeqCst) {
+            return;
+        }
+        let speech = match result {
+            Ok(s) => s,
             Err(e) => {
-                tracing::error!(error = %e, "the interviewer cannot speak");
-                continue;
+                tracing::error!(error = %e, "a sentence could not be spoken");
+                return;
             }
         };
-        let mut sentences = crate::pipeline::speak::stream(models.speaker(), job.text);
-        while let Some(result) = sentences.recv().await {
-            if job.generation != generation.load(Ordering::SeqCst) {
-                break;
-            }
-            let speech = match result {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::error!(error = %e, "a sentence could not be spoken");
-                    break;
+        match to_call_rate(job.turn, speech).await {
+            Ok(sentence) => {
+                let say = AudioCommand::Say {
+                    sentence,
+                    generation: job.generation,
+                };
+                if audio.send(say).await.is_err() {
+                    return;
                 }
-            };
-            match to_call_rate(job.turn, speech).await {
-                Ok(sentence) => {
-                    if audio.send(AudioCommand::Say(sentence)).await.is_err() {
-                        return;
-                    }
-                }
-                Err(e) => tracing::error!(error = %e, "resampling the interviewer's voice"),
             }
+            Err(e) => tracing::error!(error = %e, "resampling the interviewer's voice"),
         }
     }
 }
@@ -711,4 +931,85 @@ async fn to_call_rate(turn: i64, speech: SpeechAudio) -> Result<Sentence, String
     })
     .await
     .map_err(|e| e.to_string())?
+}
+
+/// The microphone's packets → 16 kHz audio for the listening thread.
+async fn read_microphone(track: Arc<dyn TrackRemote>, mic: std::sync::mpsc::Sender<Vec<f32>>) {
+    let mut decoder = match AudioDecoder::new() {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "the microphone cannot be decoded");
+            return;
+        }
+    };
+    let mut pcm = Vec::with_capacity(640);
+    while let Some(ev) = track.poll().await {
+        if let TrackRemoteEvent::OnRtpPacket(p) = ev {
+            pcm.clear();
+            if let Err(e) = decoder.push(p.header.sequence_number, &p.payload, &mut pcm) {
+                tracing::warn!(error = %e, "a microphone packet was dropped");
+                continue;
+            }
+            if !pcm.is_empty() && mic.send(pcm.clone()).is_err() {
+                return;
+            }
+        }
+    }
+    let s = decoder.stats();
+    tracing::debug!(
+        packets = s.packets,
+        lost = s.lost,
+        recovered = s.recovered,
+        "microphone ended"
+    );
+}
+
+/// One spoken turn: transcribed and measured (the same record an uploaded answer gets), then
+/// handed to the interview, whose reply comes back as its events.
+async fn submit_turn(
+    models: &Arc<VoiceModels>,
+    interview: &SessionHandle,
+    audio: Vec<f32>,
+    max_secs: u32,
+) -> Answered {
+    let pcm = Pcm16k { samples: audio };
+    if pcm.duration_secs() > max_secs as f64 {
+        return Answered::Failed(format!(
+            "the answer lasted {:.0} s; answers are limited to {max_secs} s",
+            pcm.duration_secs()
+        ));
+    }
+    let duration_ms = (pcm.duration_secs() * 1000.0).round() as i64;
+    let recording = match crate::audio::wav::encode(&pcm.samples, SAMPLE_RATE_HZ) {
+        Ok(w) => w,
+        Err(e) => return Answered::Failed(e.to_string()),
+    };
+    let heard = match models.hear(pcm).await {
+        Ok(h) => h,
+        Err(e) => return Answered::Failed(e.to_string()),
+    };
+    let text = heard.transcript.text();
+    if text.trim().is_empty() {
+        return Answered::NotHeard("no words in the turn".into());
+    }
+    let word_timings = match serde_json::to_value(&heard.transcript.words) {
+        Ok(v) => v,
+        Err(e) => return Answered::Failed(e.to_string()),
+    };
+    let speech = SpokenTurn {
+        word_timings,
+        duration_ms,
+        recording: NewRecording {
+            content_type: "audio/wav",
+            sample_rate: SAMPLE_RATE_HZ as i32,
+            data: recording,
+        },
+    };
+    match interview
+        .spoken(CandidateInput::Answer { text }, speech)
+        .await
+    {
+        Ok(_) => Answered::Submitted,
+        Err(e) => Answered::Failed(e.to_string()),
+    }
 }

@@ -29,9 +29,14 @@ pub struct Outputs {
 pub type OutputsRx = watch::Receiver<Option<Arc<Outputs>>>;
 
 pub enum AudioCommand {
-    Say(Sentence),
-    /// Stop at once; the answer says what of the sentence playing was heard.
-    Cut(oneshot::Sender<Option<Cut>>),
+    /// A sentence made for speech generation `generation`.
+    Say { sentence: Sentence, generation: u64 },
+    /// Stop at once and drop any sentence of a generation before `generation`, however
+    /// late it arrives; the answer says what of the sentence playing was heard.
+    Cut {
+        generation: u64,
+        reply: oneshot::Sender<Option<Cut>>,
+    },
 }
 
 /// What the audio task reports to the session.
@@ -53,19 +58,22 @@ pub async fn audio_task(
     let mut playout = Playout::starting_at(clock.now() + 0.02);
     let mut frame = [0.0f32; FRAME];
     let mut was_idle = true;
+    let mut current = 0u64;
     loop {
         let t = playout.now();
         tokio::select! {
             biased;
             cmd = commands.recv() => match cmd {
                 None => return,
-                Some(AudioCommand::Say(sentence)) => {
+                Some(AudioCommand::Say { generation, .. }) if generation < current => {}
+                Some(AudioCommand::Say { sentence, .. }) => {
                     let track = VisemeTrack::new(&sentence.phonemes, VisemeSettings::default());
                     let at = playout.schedule(sentence, clock.now() + SCHEDULE_LEAD);
                     let _ = video.send(VideoCommand::Cue(Cue::Say { track, at }));
                     was_idle = false;
                 }
-                Some(AudioCommand::Cut(reply)) => {
+                Some(AudioCommand::Cut { generation, reply }) => {
+                    current = current.max(generation);
                     let cut = playout.cut();
                     let _ = video.send(VideoCommand::Cue(Cue::BargeIn { at: playout.now() }));
                     let _ = reply.send(cut);

@@ -1,0 +1,289 @@
+//! The candidate's side of a live call: a thread that runs the VAD on the decoded
+//! microphone audio (16 kHz), says when the candidate has been speaking long enough to
+//! interrupt, and, with the endpointer and Smart Turn, when they have finished a turn, handing
+//! over that turn's audio.
+//!
+//! `Turns` is the sans-I/O core: probabilities and samples in, events out, with the models
+//! called through a closure so that tests can drive it with made-up probabilities.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::pipeline::listen::endpoint::{Action, EndpointSettings, Endpointer};
+use crate::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn};
+
+const RATE: usize = 16_000;
+const FRAME_MS: u32 = (FRAME_SAMPLES * 1000 / RATE) as u32;
+/// Audio kept from before the speech began, so the first syllable is not clipped.
+const PRE_ROLL: usize = RATE * 3 / 10;
+/// The longest turn kept whole; past this the turn ends as if the candidate had paused.
+const MAX_TURN: usize = RATE * 120;
+
+/// What the listener heard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hearing {
+    /// The candidate has spoken for `barge_in_ms` without a break.
+    Speaking,
+    /// A finished turn: its audio, from just before the speech to where the speech ended.
+    Turn { audio: Vec<f32> },
+}
+
+/// Turn-taking over a stream, sans I/O.
+pub struct Turns {
+    endpointer: Endpointer,
+    threshold: f32,
+    barge_in_frames: u32,
+    /// Samples since `base` (absolute index of `audio[0]`).
+    audio: Vec<f32>,
+    base: usize,
+    /// Frames fed so far; `frames * FRAME_SAMPLES` is the next sample's absolute index.
+    frames: usize,
+    run: u32,
+    run_start: usize,
+    reported: bool,
+    /// Absolute sample where the current turn's audio starts, once speech began.
+    turn_start: Option<usize>,
+    min_speech_frames: u32,
+}
+
+impl Turns {
+    pub fn new(settings: EndpointSettings, barge_in_ms: u32) -> Self {
+        Self {
+            endpointer: Endpointer::new(settings),
+            threshold: settings.speech_threshold,
+            barge_in_frames: barge_in_ms.div_ceil(FRAME_MS),
+            audio: Vec::new(),
+            base: 0,
+            frames: 0,
+            run: 0,
+            run_start: 0,
+            reported: false,
+            turn_start: None,
+            min_speech_frames: settings.min_speech_ms.div_ceil(FRAME_MS).max(1),
+        }
+    }
+
+    /// One frame of samples with its speech probability. `end_of_turn` is asked (with the
+    /// turn's audio so far) when a pause may end the turn and answers with Smart Turn's
+    /// probability.
+    pub fn push(
+        &mut self,
+        frame: &[f32],
+        p: f32,
+        end_of_turn: &mut dyn FnMut(&[f32]) -> f32,
+    ) -> Vec<Hearing> {
+        let start = self.frames * FRAME_SAMPLES;
+        self.frames += 1;
+        self.audio.extend_from_slice(frame);
+        let mut out = Vec::new();
+        if p >= self.threshold {
+            if self.run == 0 {
+                self.run_start = start;
+            }
+            self.run += 1;
+            if self.turn_start.is_none() && self.run >= self.min_speech_frames {
+                self.turn_start = Some(self.run_start.saturating_sub(PRE_ROLL).max(self.base));
+            }
+            if self.run >= self.barge_in_frames && !self.reported {
+                self.reported = true;
+                out.push(Hearing::Speaking);
+            }
+        } else {
+            self.run = 0;
+            self.reported = false;
+        }
+        let mut action = self.endpointer.push(p);
+        if action == Action::AskModel {
+            let end = self.endpointer.model_audio_end().min(self.end());
+            let from = self.turn_start.unwrap_or(self.base).max(self.base);
+            let heard = &self.audio[from - self.base..end.max(from) - self.base];
+            action = self.endpointer.model_said(end_of_turn(heard));
+        }
+        let too_long = self.turn_start.is_some_and(|s| self.end() - s >= MAX_TURN);
+        match action {
+            Action::EndOfTurn { speech_end } => out.extend(self.finish(speech_end)),
+            _ if too_long => {
+                let end = self.end();
+                out.extend(self.finish(end));
+                self.endpointer = Endpointer::new(self.endpointer_settings());
+                self.frames_rebase();
+            }
+            _ => {}
+        }
+        if self.turn_start.is_none() {
+            // Between turns only the pre-roll is worth keeping (before any speech starting).
+            let from = if self.run > 0 {
+                self.run_start
+            } else {
+                self.end()
+            };
+            let keep_from = from.saturating_sub(PRE_ROLL).max(self.base);
+            self.drop_before(keep_from);
+        }
+        out
+    }
+
+    fn end(&self) -> usize {
+        self.base + self.audio.len()
+    }
+
+    fn finish(&mut self, speech_end: usize) -> Option<Hearing> {
+        let start = self.turn_start.take()?;
+        let from = start.max(self.base) - self.base;
+        let to = speech_end.clamp(start, self.end()) - self.base;
+        let audio = self.audio[from..to].to_vec();
+        self.drop_before(speech_end.min(self.end()));
+        (!audio.is_empty()).then_some(Hearing::Turn { audio })
+    }
+
+    fn drop_before(&mut self, at: usize) {
+        if at > self.base {
+            let n = (at - self.base).min(self.audio.len());
+            self.audio.drain(..n);
+            self.base += n;
+        }
+    }
+
+    fn endpointer_settings(&self) -> EndpointSettings {
+        EndpointSettings {
+            speech_threshold: self.threshold,
+            ..EndpointSettings::default()
+        }
+    }
+
+    /// A fresh endpointer counts frames from zero: line the sample indices up with it.
+    fn frames_rebase(&mut self) {
+        let keep = self.audio.len();
+        self.frames = 0;
+        self.base = 0;
+        self.audio.drain(..keep);
+        self.run = 0;
+        self.reported = false;
+    }
+}
+
+/// The listening thread: decoded audio in, `Hearing` out. Stops when either channel closes.
+pub fn spawn(
+    mut vad: Silero,
+    turn_model: Arc<Mutex<SmartTurn>>,
+    settings: EndpointSettings,
+    barge_in_ms: u32,
+    audio: Receiver<Vec<f32>>,
+    heard: mpsc::Sender<Hearing>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("live-listen".into())
+        .spawn(move || {
+            let mut turns = Turns::new(settings, barge_in_ms);
+            let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 4);
+            let mut ask = |audio: &[f32]| -> f32 {
+                let mut model = turn_model.lock().unwrap_or_else(|p| p.into_inner());
+                model.probability(audio).unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "Smart Turn failed; waiting for the silence limit");
+                    0.0
+                })
+            };
+            loop {
+                let chunk = match audio.recv_timeout(Duration::from_secs(1)) {
+                    Ok(c) => c,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if heard.is_closed() {
+                            return;
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return,
+                };
+                pending.extend_from_slice(&chunk);
+                let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
+                for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
+                    let p = match vad.probability(frame) {
+                        Ok(p) => p,
+                        Err(e) => {
+                            tracing::error!(error = %e, "the VAD failed; live listening stops");
+                            return;
+                        }
+                    };
+                    for h in turns.push(frame, p, &mut ask) {
+                        if heard.blocking_send(h).is_err() {
+                            return;
+                        }
+                    }
+                }
+                pending.drain(..whole);
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(turns: &mut Turns, probs: &[(f32, usize)], model: f32) -> Vec<Hearing> {
+        let mut out = Vec::new();
+        let mut i = 0usize;
+        for &(p, n) in probs {
+            for _ in 0..n {
+                // Each sample carries its own index, to check which audio a turn holds.
+                let frame: Vec<f32> = (0..FRAME_SAMPLES)
+                    .map(|k| ((i * FRAME_SAMPLES + k) as f32) / 1e7)
+                    .collect();
+                out.extend(turns.push(&frame, p, &mut |_| model));
+                i += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_turn_ends_after_the_pause_with_its_audio_and_pre_roll() {
+        let mut t = Turns::new(EndpointSettings::default(), 250);
+        // 1 s silence, 1 s speech, then silence until the model (which agrees) is asked.
+        let out = run(&mut t, &[(0.0, 31), (0.9, 31), (0.0, 20)], 0.9);
+        assert_eq!(out[0], Hearing::Speaking, "{out:?}");
+        let Some(Hearing::Turn { audio }) = out.get(1) else {
+            panic!("no turn: {out:?}")
+        };
+        let first = (audio[0] * 1e7).round() as usize;
+        assert_eq!(
+            first,
+            31 * FRAME_SAMPLES - PRE_ROLL,
+            "starts one pre-roll before speech"
+        );
+        let last = (audio[audio.len() - 1] * 1e7).round() as usize;
+        assert_eq!(last, 62 * FRAME_SAMPLES - 1, "ends where the speech ended");
+    }
+
+    #[test]
+    fn a_thinking_pause_does_not_end_the_turn() {
+        let mut t = Turns::new(EndpointSettings::default(), 250);
+        // The model says "not finished": only the hard silence limit (3 s) ends it.
+        let out = run(&mut t, &[(0.9, 20), (0.0, 60), (0.9, 20), (0.0, 100)], 0.1);
+        let turns: Vec<_> = out
+            .iter()
+            .filter(|h| matches!(h, Hearing::Turn { .. }))
+            .collect();
+        assert_eq!(turns.len(), 1, "{out:?}");
+        let Hearing::Turn { audio } = turns[0] else {
+            unreachable!()
+        };
+        assert!(
+            audio.len() >= 100 * FRAME_SAMPLES,
+            "both phrases in one turn"
+        );
+    }
+
+    #[test]
+    fn a_cough_neither_interrupts_nor_makes_a_turn() {
+        let mut t = Turns::new(EndpointSettings::default(), 250);
+        let out = run(&mut t, &[(0.0, 10), (0.9, 2), (0.0, 120)], 0.9);
+        assert!(out.is_empty(), "{out:?}");
+        assert!(
+            t.audio.len() <= PRE_ROLL + FRAME_SAMPLES,
+            "silence is not hoarded"
+        );
+    }
+}
