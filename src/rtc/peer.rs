@@ -171,18 +171,16 @@ impl Outgoing {
         use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
         use webrtc::media_stream::track_local::TrackLocalEvent;
         loop {
-            match self.track.poll().await? {
-                TrackLocalEvent::OnRtcpPacket(packets) => {
-                    let wants = packets.iter().any(|p| {
-                        let any = p.as_any();
-                        any.is::<PictureLossIndication>() || any.is::<FullIntraRequest>()
-                    });
-                    if wants {
-                        return Some(());
-                    }
-                }
-                #[allow(unreachable_patterns)]
-                _ => {}
+            // Incoming RTCP is the track's only event today; the enum is non-exhaustive.
+            let TrackLocalEvent::OnRtcpPacket(packets) = self.track.poll().await? else {
+                continue;
+            };
+            let wants = packets.iter().any(|p| {
+                let any = p.as_any();
+                any.is::<PictureLossIndication>() || any.is::<FullIntraRequest>()
+            });
+            if wants {
+                return Some(());
             }
         }
     }
@@ -390,7 +388,6 @@ pub(super) fn opus_codec() -> RTCRtpCodecParameters {
             rtcp_feedback: vec![],
         },
         payload_type: OPUS_PT,
-        ..Default::default()
     }
 }
 
@@ -408,6 +405,5 @@ pub(super) fn h264_codec() -> RTCRtpCodecParameters {
             rtcp_feedback: vec![fb("nack", ""), fb("nack", "pli"), fb("ccm", "fir")],
         },
         payload_type: H264_PT,
-        ..Default::default()
     }
 }
