@@ -181,6 +181,24 @@ pub(super) async fn own_interview(
     Ok(i)
 }
 
+/// The live room: device check, disclosure, then the avatar over WebRTC.
+pub async fn live_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    match own_interview(&app, &viewer, id).await {
+        Ok(_) => Ok(Html(pages::LIVE).into_response()),
+        Err(ApiError::NotFound) => Ok(pages::message(
+            StatusCode::NOT_FOUND,
+            "Interview not found",
+            "This interview does not exist or is not yours.",
+        )
+        .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn room_page(
     State(app): State<AppState>,
     viewer: Viewer,

@@ -31,6 +31,29 @@ impl From<LiveError> for ApiError {
     }
 }
 
+/// What the page needs before it offers: the ICE servers to gather with.
+pub async fn settings(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    own_interview(&app, &viewer, id).await?;
+    let servers: Vec<_> = app
+        .config
+        .rtc
+        .ice_servers
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "urls": s.urls,
+                "username": s.username,
+                "credential": s.credential,
+            })
+        })
+        .collect();
+    Ok(axum::Json(serde_json::json!({ "ice_servers": servers })))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OfferBody {

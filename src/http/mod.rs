@@ -115,6 +115,18 @@ fn table() -> Vec<Route> {
             post(voice::spoken_answer).layer(DefaultBodyLimit::max(voice::MAX_UPLOAD_BYTES)),
         ),
         r(
+            M::GET,
+            "/interview/{id}/live",
+            Candidate,
+            get(candidate::live_page),
+        ),
+        r(
+            M::GET,
+            "/api/interviews/{id}/live",
+            Candidate,
+            get(live::settings),
+        ),
+        r(
             M::POST,
             "/api/interviews/{id}/live",
             Candidate,

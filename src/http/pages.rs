@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 pub const SETUP: &str = include_str!("../../web/setup.html");
 pub const INTERVIEW: &str = include_str!("../../web/interview.html");
+pub const LIVE: &str = include_str!("../../web/live.html");
 const HOME: &str = include_str!("../../web/index.html");
 const LOGIN: &str = include_str!("../../web/login.html");
 const SIGNUP: &str = include_str!("../../web/signup.html");

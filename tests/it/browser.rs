@@ -42,3 +42,60 @@ async fn a_spoken_answer_from_the_microphone_in_chromium() {
     .await;
     assert!(log.contains("the reply was spoken"), "{log}");
 }
+
+#[tokio::test]
+async fn the_live_interview_in_chromium() {
+    use crate::live::{ANSWER_WAV, live_config, mouth_reference};
+    use interviewer::audio::wav;
+    use interviewer::pipeline::transcribe::wer::{normalize, wer};
+    let app = spawn_with(live_config, None).await;
+    let org = create_org(&app, "Acme").await;
+    create_user(&app, "rita@acme.example", Role::Recruiter, Some(org)).await;
+    let recruiter = Client::login(&app, "rita@acme.example").await;
+    let (_, link) = role_with_invite(&recruiter, "ada@example.com").await;
+
+    // The fake microphone: quiet through the device check and the greeting, then the answer.
+    let answer = wav::read_file(&root().join(ANSWER_WAV)).unwrap();
+    let reference = std::fs::read_to_string(root().join(ANSWER_WAV).with_extension("txt")).unwrap();
+    let mut samples = vec![0.0f32; 16_000 * 22];
+    samples.extend_from_slice(&answer.samples);
+    samples.extend(vec![0.0f32; 16_000 * 30]);
+    let dir = tempfile::tempdir().unwrap();
+    let mic = dir.path().join("answer.wav");
+    std::fs::write(&mic, wav::encode(&samples, 16_000).unwrap()).unwrap();
+    let (_, region) = mouth_reference();
+    let log = run_browser_script(
+        "live.mjs",
+        &[
+            ("INVITE_LINK", link.into()),
+            ("AUDIO_FILE", mic.into()),
+            (
+                "MOUTH_REGION",
+                format!("{},{},{},{}", region.x0, region.y0, region.x1, region.y1).into(),
+            ),
+        ],
+    )
+    .await;
+    assert!(
+        log.contains("the live interview works in Chromium"),
+        "{log}"
+    );
+
+    // The spoken answer is in the stored transcript, close to what the WAV says.
+    let id: i64 = log
+        .lines()
+        .find_map(|l| l.strip_prefix("room "))
+        .and_then(|url| url.trim_end_matches("/live").rsplit('/').next())
+        .and_then(|id| id.parse().ok())
+        .expect("the script names the room");
+    let turns = interviewer::db::interviews::turns(&app.state.db, id)
+        .await
+        .unwrap();
+    let heard: Vec<&str> = turns
+        .iter()
+        .filter(|t| t.speaker == "candidate" && t.kind == "answer")
+        .map(|t| t.text.as_str())
+        .collect();
+    let rate = wer(&normalize(&reference), &normalize(&heard.join(" ")));
+    assert!(rate <= 0.2, "word error rate {rate:.2}: {heard:?}\n{log}");
+}

@@ -82,7 +82,7 @@ fn rms(s: &[f32]) -> f32 {
 }
 
 /// The rest frame and mouth box of the video as the server renders it.
-fn mouth_reference() -> (VideoFrame, Region) {
+pub fn mouth_reference() -> (VideoFrame, Region) {
     let avatar = Avatar::load(&root().join("avatar/interviewer.glb")).unwrap();
     let settings = FrameSettings {
         width: WIDTH,
@@ -231,7 +231,7 @@ async fn the_greeting_is_heard_and_seen_with_a_moving_mouth() {
 }
 
 /// A read sentence, 7 s, without a long pause: one answer.
-const ANSWER_WAV: &str =
+pub const ANSWER_WAV: &str =
     "tests/fixtures/audio/librivox/sense_and_sensibility_01_austen_64kb-0870.wav";
 
 fn jfk() -> Vec<f32> {
