@@ -78,6 +78,9 @@ pub type Probe = Box<dyn Fn(&VideoFrame) -> f32 + Send + Sync>;
 
 pub struct CallOptions {
     pub udp_addr: String,
+    /// Play what is heard back into the microphone, at this gain after this delay: a
+    /// loudspeaker next to a microphone with no echo cancellation.
+    pub echo: Option<(f32, Duration)>,
     /// How many decoded frames to keep whole (from the first on).
     pub keep_frames: usize,
     pub probe: Option<Probe>,
@@ -87,6 +90,7 @@ impl Default for CallOptions {
     fn default() -> Self {
         Self {
             udp_addr: "127.0.0.1:0".into(),
+            echo: None,
             keep_frames: 0,
             probe: None,
         }
@@ -103,6 +107,8 @@ pub struct Call {
 
 struct Handler {
     received: Arc<Mutex<Received>>,
+    /// Heard audio (16 kHz) on its way back into the microphone, in echo mode.
+    echo: Option<mpsc::UnboundedSender<Vec<f32>>>,
     gathered: mpsc::Sender<()>,
     state: tokio::sync::watch::Sender<Option<RTCPeerConnectionState>>,
     probe: Arc<Option<Probe>>,
@@ -124,7 +130,7 @@ impl PeerConnectionEventHandler for Handler {
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
         let received = self.received.clone();
         if track.kind().await == RtpCodecKind::Audio {
-            tokio::spawn(read_audio(track, received));
+            tokio::spawn(read_audio(track, received, self.echo.clone()));
         } else {
             tokio::spawn(read_video(
                 track,
@@ -188,8 +194,10 @@ impl Call {
         let received = Arc::new(Mutex::new(Received::default()));
         let (gathered_tx, mut gathered) = mpsc::channel(1);
         let (state_tx, connected) = tokio::sync::watch::channel(None);
+        let (echo_tx, echo_rx) = mpsc::unbounded_channel();
         let handler = Handler {
             received: received.clone(),
+            echo: options.echo.map(|_| echo_tx),
             gathered: gathered_tx,
             state: state_tx,
             probe: Arc::new(options.probe),
@@ -248,7 +256,8 @@ impl Call {
             .ok_or_else(|| RtcError::Peer("no offer".into()))?
             .sdp;
         let (mic, mic_rx) = mpsc::channel(8);
-        tokio::spawn(microphone(track, ssrc, mic_rx));
+        let echo = options.echo.map(|(gain, delay)| (gain, delay, echo_rx));
+        tokio::spawn(microphone(track, ssrc, mic_rx, echo));
         Ok((
             Self {
                 pc,
@@ -310,11 +319,23 @@ impl Call {
 }
 
 /// The microphone: 20 ms Opus packets without a break, from what `say` queued or silence.
-async fn microphone(track: Arc<TrackLocalStaticRTP>, ssrc: u32, mut rx: mpsc::Receiver<Vec<f32>>) {
+type EchoPath = (f32, Duration, mpsc::UnboundedReceiver<Vec<f32>>);
+
+async fn microphone(
+    track: Arc<TrackLocalStaticRTP>,
+    ssrc: u32,
+    mut rx: mpsc::Receiver<Vec<f32>>,
+    mut echo: Option<EchoPath>,
+) {
     let Ok(mut enc) = AudioEncoder::new(32_000) else {
         return;
     };
     let mut queue: std::collections::VecDeque<f32> = std::collections::VecDeque::new();
+    // The echo path's delay line, at 48 kHz, primed with the delay's worth of silence.
+    let mut returned: std::collections::VecDeque<f32> = echo
+        .as_ref()
+        .map(|(_, delay, _)| vec![0.0; (delay.as_secs_f64() * f64::from(RATE_HZ)) as usize].into())
+        .unwrap_or_default();
     let mut frame = [0.0f32; FRAME];
     let mut seq: u16 = rand::random();
     let mut ts: u32 = rand::random();
@@ -329,8 +350,14 @@ async fn microphone(track: Arc<TrackLocalStaticRTP>, ssrc: u32, mut rx: mpsc::Re
                 Err(mpsc::error::TryRecvError::Disconnected) => return,
             }
         }
+        if let Some((gain, _, heard)) = echo.as_mut() {
+            while let Ok(pcm16) = heard.try_recv() {
+                // 16 → 48 kHz by holding each sample: an echo path need not be hi-fi.
+                returned.extend(pcm16.iter().flat_map(|s| [*s * *gain; 3]));
+            }
+        }
         for s in frame.iter_mut() {
-            *s = queue.pop_front().unwrap_or(0.0);
+            *s = queue.pop_front().unwrap_or(0.0) + returned.pop_front().unwrap_or(0.0);
         }
         let Ok(payload) = enc.encode(&frame) else {
             return;
@@ -373,7 +400,11 @@ fn record_reports(
     }
 }
 
-async fn read_audio(track: Arc<dyn TrackRemote>, received: Arc<Mutex<Received>>) {
+async fn read_audio(
+    track: Arc<dyn TrackRemote>,
+    received: Arc<Mutex<Received>>,
+    echo: Option<mpsc::UnboundedSender<Vec<f32>>>,
+) {
     let Ok(mut dec) = AudioDecoder::new() else {
         return;
     };
@@ -383,6 +414,9 @@ async fn read_audio(track: Arc<dyn TrackRemote>, received: Arc<Mutex<Received>>)
             TrackRemoteEvent::OnRtpPacket(p) => {
                 pcm.clear();
                 let _ = dec.push(p.header.sequence_number, &p.payload, &mut pcm);
+                if let Some(echo) = &echo {
+                    let _ = echo.send(pcm.clone());
+                }
                 let mut r = received.lock().unwrap_or_else(|e| e.into_inner());
                 let sample = r.audio16k.len();
                 r.audio16k.extend_from_slice(&pcm);

@@ -16,6 +16,7 @@ use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use webrtc::peer_connection::{RTCIceCandidateInit, RTCPeerConnectionState};
 
 use super::clock::MediaClock;
+use super::echo::EchoGuard;
 use super::listen::{self, Hearing};
 use super::media::{self, AudioCommand, Outputs, Played};
 use super::playout::Sentence;
@@ -74,6 +75,8 @@ pub(super) struct Live {
     lost_since: Option<Instant>,
     /// Interviewer turns to say once a connection is up.
     unsaid: Vec<TurnView>,
+    /// The interview's transcript as this session has heard it.
+    turns: Vec<TurnView>,
     /// Turns of the current generation still being synthesized.
     jobs: usize,
     /// Whether the audio task has sentences queued or playing.
@@ -101,7 +104,11 @@ impl Connection {
             t.abort();
         }
         let peer = self.peer;
-        tokio::spawn(async move { peer.close().await });
+        tokio::spawn(async move {
+            // Long enough for a last data channel message (why it closed) to get through.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            peer.close().await
+        });
     }
 }
 
@@ -143,6 +150,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     }
     let policy =
         CandidatePolicy::new(&ctx.config.rtc.remote_networks).map_err(LiveError::NotReady)?;
+    let clock = MediaClock::start();
     let models = ctx
         .voice
         .models()
@@ -157,7 +165,10 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         speech_threshold: ctx.config.stt.vad_threshold,
         ..EndpointSettings::default()
     };
+    let echo = Arc::new(std::sync::Mutex::new(EchoGuard::default()));
     listen::spawn(
+        clock,
+        echo.clone(),
         vad,
         models.turn_model(),
         endpoint,
@@ -167,7 +178,6 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     )
     .map_err(|e| LiveError::Media(format!("listening thread: {e}")))?;
     let (answered_tx, answered_rx) = mpsc::channel(8);
-    let clock = MediaClock::start();
     let rtc = &ctx.config.rtc;
     let a = &ctx.config.avatar;
     let plan = VideoPlan {
@@ -190,6 +200,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     let (played_tx, played) = mpsc::channel(64);
     tokio::spawn(media::audio_task(
         clock,
+        echo,
         audio_rx,
         outputs_rx.clone(),
         video.clone(),
@@ -211,6 +222,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     // Said on connecting: the interviewer's turns since the candidate last spoke (the
     // greeting and first question, or the question a reconnect returns to).
     let unsaid = unanswered(&sub.turns);
+    let turns = sub.turns;
     Ok(Live {
         id,
         ctx,
@@ -238,6 +250,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         heard_sentences: Vec::new(),
         lost_since: None,
         unsaid,
+        turns,
         jobs: 0,
         playing: false,
         spoke_rx,
@@ -246,7 +259,8 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     })
 }
 
-/// The interviewer's turns after the candidate's last one.
+/// The interviewer's turns after the candidate's last one, each whole (a turn cut short is
+/// said again in full).
 fn unanswered(turns: &[TurnView]) -> Vec<TurnView> {
     let from = turns
         .iter()
@@ -255,7 +269,13 @@ fn unanswered(turns: &[TurnView]) -> Vec<TurnView> {
     turns[from..]
         .iter()
         .filter(|t| t.speaker == "interviewer")
-        .cloned()
+        .map(|t| {
+            let mut whole = t.clone();
+            if let Some(rest) = whole.unsaid.take() {
+                whole.text = format!("{} {rest}", whole.text).trim().to_owned();
+            }
+            whole
+        })
         .collect()
 }
 
@@ -425,8 +445,10 @@ impl Live {
                 send(ch, &msg).await;
             }
             old.close();
-            self.pause_speech().await;
         }
+        // A new connection (another tab, a rejoin) starts again from the open question.
+        self.pause_speech().await;
+        self.unsaid = unanswered(&self.turns);
         let id = self.next_conn;
         self.next_conn += 1;
         let video = peer.video.clone();
@@ -610,6 +632,7 @@ impl Live {
     async fn interview_event(&mut self, ev: Event) {
         match ev {
             Event::Turn { turn } => {
+                self.turns.push(turn.clone());
                 self.send_all(&ServerMessage::Turn { turn: turn.clone() })
                     .await;
                 if turn.speaker == "candidate" {
@@ -622,6 +645,9 @@ impl Live {
                 }
             }
             Event::Amended { turn } => {
+                if let Some(t) = self.turns.iter_mut().find(|t| t.id == turn.id) {
+                    *t = turn.clone();
+                }
                 if let Some(said) = turn.unsaid.as_ref().map(|_| turn.text.clone()) {
                     let msg = ServerMessage::Interrupted {
                         turn: turn.id,

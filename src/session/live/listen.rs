@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::clock::MediaClock;
+use super::echo::EchoGuard;
 use crate::pipeline::listen::endpoint::{Action, EndpointSettings, Endpointer};
 use crate::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn};
 
@@ -19,6 +21,10 @@ const RATE: usize = 16_000;
 const FRAME_MS: u32 = (FRAME_SAMPLES * 1000 / RATE) as u32;
 /// Audio kept from before the speech began, so the first syllable is not clipped.
 const PRE_ROLL: usize = RATE * 3 / 10;
+/// How much of the microphone's latest audio the echo guard judges an interruption by.
+const ECHO_SPAN: f64 = 0.6;
+/// ... and at most a whole turn by (the guard keeps 4 s).
+const MAX_ECHO_SPAN: f64 = 3.5;
 /// The longest turn kept whole; past this the turn ends as if the candidate had paused.
 const MAX_TURN: usize = RATE * 120;
 
@@ -165,8 +171,13 @@ impl Turns {
     }
 }
 
-/// The listening thread: decoded audio in, `Hearing` out. Stops when either channel closes.
+/// The listening thread: decoded audio in, `Hearing` out. What the echo guard takes for the
+/// interviewer's own voice neither interrupts it nor becomes an answer. Stops when either
+/// channel closes.
+#[allow(clippy::too_many_arguments)]
 pub fn spawn(
+    clock: MediaClock,
+    echo: Arc<Mutex<EchoGuard>>,
     mut vad: Silero,
     turn_model: Arc<Mutex<SmartTurn>>,
     settings: EndpointSettings,
@@ -197,6 +208,11 @@ pub fn spawn(
                     }
                     Err(RecvTimeoutError::Disconnected) => return,
                 };
+                echo.lock().unwrap_or_else(|p| p.into_inner()).heard(
+                    clock.now(),
+                    &chunk,
+                    RATE as u32,
+                );
                 pending.extend_from_slice(&chunk);
                 let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
                 for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
@@ -208,6 +224,21 @@ pub fn spawn(
                         }
                     };
                     for h in turns.push(frame, p, &mut ask) {
+                        let span = match &h {
+                            Hearing::Speaking => ECHO_SPAN,
+                            Hearing::Turn { audio } => {
+                                (audio.len() as f64 / RATE as f64 + 0.5).min(MAX_ECHO_SPAN)
+                            }
+                        };
+                        let guard = echo.lock().unwrap_or_else(|p| p.into_inner());
+                        if guard.is_echo(span) {
+                            tracing::debug!(
+                                ?span,
+                                "the interviewer's own voice came back; ignored"
+                            );
+                            continue;
+                        }
+                        drop(guard);
                         if heard.blocking_send(h).is_err() {
                             return;
                         }

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::clock::MediaClock;
+use super::echo::EchoGuard;
 use super::playout::{Cut, FrameReport, Playout, Sentence};
 use super::video::{Cue, EncodedFrame, VideoCommand};
 use crate::animate::{VisemeSettings, VisemeTrack};
 use crate::rtc::Outgoing;
-use crate::rtc::audio_codec::{AudioEncoder, FRAME};
+use crate::rtc::audio_codec::{AudioEncoder, FRAME, FRAME_SECS, RATE_HZ};
 
 /// A sentence is scheduled at least this far ahead of the media clock, so the video thread
 /// (which works a frame or two ahead) hears of it before it draws the first frame.
@@ -47,8 +48,10 @@ pub enum Played {
     Drained,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn audio_task(
     clock: MediaClock,
+    echo: Arc<std::sync::Mutex<EchoGuard>>,
     mut commands: mpsc::Receiver<AudioCommand>,
     outputs: OutputsRx,
     video: std::sync::mpsc::Sender<VideoCommand>,
@@ -81,6 +84,9 @@ pub async fn audio_task(
             },
             _ = tokio::time::sleep_until(clock.instant(t).into()) => {
                 let report = playout.next_frame(&mut frame);
+                echo.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .sent(t + FRAME_SECS, &frame, RATE_HZ);
                 let packet = match encoder.encode(&frame) {
                     Ok(p) => p,
                     Err(e) => {

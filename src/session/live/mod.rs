@@ -9,6 +9,7 @@
 
 mod actor;
 pub mod clock;
+pub mod echo;
 pub mod listen;
 pub mod media;
 pub mod playout;
