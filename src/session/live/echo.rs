@@ -63,9 +63,7 @@ impl EchoGuard {
 
     /// The best correlation over the delays, or none when nothing was sent to echo.
     pub fn correlation(&self, secs: f64) -> Option<f32> {
-        let Some(&(last, _)) = self.heard.back() else {
-            return None;
-        };
+        let &(last, _) = self.heard.back()?;
         let near: Vec<(f64, f32)> = self
             .heard
             .iter()
