@@ -116,6 +116,13 @@ async fn run(
                 });
                 let _ = reply.send(sub);
             }
+            Ok(Some(Command::Note { text, reply })) => {
+                let result = s.note(text).await;
+                if let Ok(turn) = &result {
+                    let _ = events.send(Event::Turn { turn: turn.clone() });
+                }
+                let _ = reply.send(result);
+            }
             Ok(Some(Command::CutShort {
                 turn_id,
                 said,
@@ -245,6 +252,21 @@ impl Loaded {
         let saved =
             interviews::record(&self.ctx.db, self.id(), turns, self.update(consented)?).await?;
         Ok(saved.into_iter().map(TurnView::from).collect())
+    }
+
+    async fn note(&self, text: String) -> Result<TurnView, SessionError> {
+        let turn = NewTurn {
+            speaker: "interviewer",
+            kind: "prompt".to_string(),
+            text,
+            question_id: self.state.current().map(|q| q.question_id),
+            source: "builtin",
+            speech: None,
+        };
+        let mut saved = self.record(vec![turn], false).await?;
+        saved
+            .pop()
+            .ok_or_else(|| SessionError::CorruptState("a note was not stored".into()))
     }
 
     async fn persist_replies(&mut self, replies: &[Reply]) -> Result<Vec<TurnView>, SessionError> {

@@ -76,6 +76,12 @@ pub(crate) enum Command {
     Subscribe {
         reply: oneshot::Sender<Result<Subscription, SessionError>>,
     },
+    /// Something the interviewer says outside the interview's plan (a prompt after a long
+    /// silence, a goodbye): recorded as a turn, the engine state unchanged.
+    Note {
+        text: String,
+        reply: oneshot::Sender<Result<TurnView, SessionError>>,
+    },
     /// The candidate spoke over interviewer turn `turn_id` after `said`.
     CutShort {
         turn_id: i64,
@@ -141,6 +147,16 @@ impl SessionHandle {
                 said,
                 reply,
             })
+            .await
+            .map_err(|_| SessionError::Stopped)?;
+        rx.await.map_err(|_| SessionError::Stopped)?
+    }
+
+    /// Records (and announces) an interviewer remark outside the plan.
+    pub async fn note(&self, text: String) -> Result<TurnView, SessionError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::Note { text, reply })
             .await
             .map_err(|_| SessionError::Stopped)?;
         rx.await.map_err(|_| SessionError::Stopped)?

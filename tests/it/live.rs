@@ -501,3 +501,45 @@ async fn a_second_tab_takes_over_and_a_lost_connection_resumes_the_question() {
     third.close().await;
     first.close().await;
 }
+
+#[tokio::test]
+async fn silence_earns_a_gentle_prompt_then_a_polite_pause() {
+    let app = spawn_with(
+        |c| {
+            live_config(c);
+            c.live.prompt_after_secs = 2;
+            c.live.end_after_secs = 3;
+        },
+        None,
+    )
+    .await;
+    let (candidate, id) = consented_candidate(&app).await;
+    let (call, _) = dial(&app, &candidate, id, 0).await;
+    let received = call.received.clone();
+    wait_for(120, "the call to be paused", || {
+        received.lock().unwrap().state.as_deref() == Some("paused")
+    })
+    .await;
+    let r = std::mem::take(&mut *received.lock().unwrap());
+    let captions: Vec<&str> = r
+        .messages
+        .iter()
+        .map(|(_, m)| m.as_str())
+        .filter(|m| m.contains("\"caption\""))
+        .collect();
+    assert!(
+        captions.iter().any(|m| m.contains("Take your time")),
+        "{captions:?}"
+    );
+    assert!(
+        captions.iter().any(|m| m.contains("lost each other")),
+        "{captions:?}"
+    );
+    // Both remarks are in the transcript; the interview is not over, only paused.
+    let turns = transcript(&candidate, id).await;
+    let prompts = turns.iter().filter(|t| t["kind"] == "prompt").count();
+    assert_eq!(prompts, 2, "{turns:#?}");
+    let r = candidate.get(&format!("/api/interviews/{id}")).await;
+    assert_eq!(r.body["state"]["status"], "in_progress");
+    call.close().await;
+}

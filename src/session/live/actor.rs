@@ -21,6 +21,7 @@ use super::listen::{self, Hearing};
 use super::media::{self, AudioCommand, Outputs, Played};
 use super::playout::Sentence;
 use super::registry::{LiveContext, LiveRegistry};
+use super::silence::{self, SilenceAction, SilenceWatch};
 use super::video::{self, Cue, VideoCommand, VideoPlan};
 use super::{
     ClientMessage, Command, Connected, LiveError, LiveHandle, LocalCandidates, ServerMessage,
@@ -77,6 +78,9 @@ pub(super) struct Live {
     unsaid: Vec<TurnView>,
     /// The interview's transcript as this session has heard it.
     turns: Vec<TurnView>,
+    silence: SilenceWatch,
+    /// The goodbye after a long silence: its turn, and whether it has been said.
+    goodbye: Option<(i64, bool)>,
     /// Turns of the current generation still being synthesized.
     jobs: usize,
     /// Whether the audio task has sentences queued or playing.
@@ -223,6 +227,10 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     // greeting and first question, or the question a reconnect returns to).
     let unsaid = unanswered(&sub.turns);
     let turns = sub.turns;
+    let silence = SilenceWatch::new(
+        Duration::from_secs(ctx.config.live.prompt_after_secs),
+        Duration::from_secs(ctx.config.live.end_after_secs),
+    );
     Ok(Live {
         id,
         ctx,
@@ -251,6 +259,8 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         lost_since: None,
         unsaid,
         turns,
+        silence,
+        goodbye: None,
         jobs: 0,
         playing: false,
         spoke_rx,
@@ -306,6 +316,16 @@ async fn next_rtc(conn: &mut Option<Connection>) -> Option<RtcEvent> {
     }
 }
 
+async fn silence_due(next: Option<(std::time::Instant, SilenceAction)>) -> SilenceAction {
+    match next {
+        Some((at, action)) => {
+            tokio::time::sleep_until(at.into()).await;
+            action
+        }
+        None => std::future::pending().await,
+    }
+}
+
 async fn lost_deadline(since: Option<Instant>, grace: Duration) {
     match since {
         Some(at) => tokio::time::sleep_until(at + grace).await,
@@ -349,12 +369,17 @@ impl Live {
                     tracing::info!("the connection did not come back; closing the live session");
                     break;
                 }
+                action = silence_due(self.silence.next()) => self.silence_due(action).await,
             }
-            if self.ended && !self.speaking() {
+            let finished = self.ended || self.goodbye.is_some_and(|(_, said)| said);
+            if finished && !self.speaking() {
                 // Give the last words time to reach the client before hanging up.
                 tokio::time::sleep(Duration::from_millis(500)).await;
+                self.send_state().await;
+                tokio::time::sleep(Duration::from_millis(200)).await;
                 break;
             }
+            self.watch_silence();
         }
         self.shutdown();
     }
@@ -667,6 +692,11 @@ impl Live {
     async fn played(&mut self, p: Played) {
         match p {
             Played::Report(report) => {
+                if let Some((turn, said)) = self.goodbye.as_mut()
+                    && report.finished.iter().any(|(t, _)| t == turn)
+                {
+                    *said = true;
+                }
                 self.heard_sentences.extend(report.finished);
                 for (turn, text) in report.started {
                     self.send_all(&ServerMessage::Caption { turn, text }).await;
@@ -696,6 +726,7 @@ impl Live {
                 self.send_all(&msg).await;
             }
             ChannelEvent::Message(Ok(msg)) => {
+                self.silence.heard();
                 let input = match msg {
                     ClientMessage::Answer { text } => CandidateInput::Answer { text },
                     ClientMessage::Code { language, code } => {
@@ -719,6 +750,7 @@ impl Live {
     }
 
     async fn hearing(&mut self, h: Hearing) {
+        self.silence.heard();
         match h {
             Hearing::Speaking => {
                 if self.speaking() {
@@ -809,6 +841,34 @@ impl Live {
         self.send_state().await;
     }
 
+    /// Counts the candidate's silence only while the interviewer waits for them.
+    fn watch_silence(&mut self) {
+        let waiting = self.is_connected()
+            && !self.speaking()
+            && !self.ended
+            && self.goodbye.is_none()
+            && matches!(self.state.awaiting, "answer" | "candidate_question");
+        if waiting {
+            self.silence.waiting(std::time::Instant::now());
+        } else {
+            self.silence.pause();
+        }
+    }
+
+    async fn silence_due(&mut self, action: SilenceAction) {
+        self.silence.fired(action);
+        let text = match action {
+            SilenceAction::Prompt => silence::PROMPT,
+            SilenceAction::End => silence::GOODBYE,
+        };
+        tracing::info!(?action, "the candidate has been silent");
+        match self.interview.note(text.to_owned()).await {
+            Ok(turn) if action == SilenceAction::End => self.goodbye = Some((turn.id, false)),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not record the interviewer's remark"),
+        }
+    }
+
     fn is_connected(&self) -> bool {
         self.conn.as_ref().is_some_and(|c| c.connected)
     }
@@ -816,6 +876,8 @@ impl Live {
     fn live_state(&self) -> &'static str {
         if self.ended && !self.speaking() {
             "ended"
+        } else if self.goodbye.is_some_and(|(_, said)| said) && !self.speaking() {
+            "paused"
         } else if self.speaking() {
             "speaking"
         } else if self.state.awaiting == "answer" || self.state.awaiting == "candidate_question" {

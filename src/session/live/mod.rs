@@ -14,6 +14,7 @@ pub mod listen;
 pub mod media;
 pub mod playout;
 mod registry;
+mod silence;
 pub mod video;
 
 use serde::{Deserialize, Serialize};
