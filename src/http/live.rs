@@ -38,20 +38,9 @@ pub async fn settings(
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
     own_interview(&app, &viewer, id).await?;
-    let servers: Vec<_> = app
-        .config
-        .rtc
-        .ice_servers
-        .iter()
-        .map(|s| {
-            serde_json::json!({
-                "urls": s.urls,
-                "username": s.username,
-                "credential": s.credential,
-            })
-        })
-        .collect();
-    Ok(axum::Json(serde_json::json!({ "ice_servers": servers })))
+    Ok(axum::Json(
+        serde_json::json!({ "ice_servers": ice_servers(&app) }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -132,4 +121,70 @@ pub async fn hangup(
         live.hangup(connection).await;
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A recruiter's offer to watch a running interview: the interviewer's video and voice, the
+/// candidate's voice, the transcript as it grows. Read-only; the view is audited.
+pub async fn watch(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Json(body): Json<OfferBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    super::candidate::readable_interview(&app, &viewer, id, "live_watched", serde_json::json!({}))
+        .await?;
+    if body.kind != "offer" {
+        return Err(ApiError::BadRequest(format!(
+            "expected an SDP offer, got `{}`",
+            body.kind
+        )));
+    }
+    crate::rtc::signal::check_watch_offer(&body.sdp).map_err(LiveError::from)?;
+    let live = app.live.running(id).ok_or_else(|| {
+        ApiError::Conflict(
+            "the interview is not live right now; watch it while the candidate is connected".into(),
+        )
+    })?;
+    let connected = live.watch(body.sdp).await?;
+    Ok(axum::Json(serde_json::json!({
+        "connection": connected.connection,
+        "type": "answer",
+        "sdp": connected.sdp,
+        "candidates_complete": connected.candidates_complete,
+    })))
+}
+
+/// The settings a watcher's page needs (ICE servers), for staff who may read the interview.
+pub async fn watch_settings(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    super::candidate::readable_interview(
+        &app,
+        &viewer,
+        id,
+        "live_watch_opened",
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(axum::Json(serde_json::json!({
+        "ice_servers": ice_servers(&app),
+        "live": app.live.running(id).is_some(),
+    })))
+}
+
+fn ice_servers(app: &AppState) -> Vec<serde_json::Value> {
+    app.config
+        .rtc
+        .ice_servers
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "urls": s.urls,
+                "username": s.username,
+                "credential": s.credential,
+            })
+        })
+        .collect()
 }

@@ -187,7 +187,25 @@ fn table() -> Vec<Route> {
             Staff,
             get(recruiter::list_interviews),
         ),
-        // Recruiters only: configuring roles and inviting.
+        // Recruiters only: watching a live interview, configuring roles and inviting.
+        r(
+            M::GET,
+            "/recruiter/interviews/{id}/watch",
+            Recruiter,
+            get(pages::watch),
+        ),
+        r(
+            M::GET,
+            "/api/interviews/{id}/watch",
+            Recruiter,
+            get(live::watch_settings),
+        ),
+        r(
+            M::POST,
+            "/api/interviews/{id}/watch",
+            Recruiter,
+            post(live::watch),
+        ),
         r(M::POST, "/api/jobs", Recruiter, post(recruiter::create_job)),
         r(
             M::POST,

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 pub const SETUP: &str = include_str!("../../web/setup.html");
 pub const INTERVIEW: &str = include_str!("../../web/interview.html");
 pub const LIVE: &str = include_str!("../../web/live.html");
+const WATCH: &str = include_str!("../../web/watch.html");
 const HOME: &str = include_str!("../../web/index.html");
 const LOGIN: &str = include_str!("../../web/login.html");
 const SIGNUP: &str = include_str!("../../web/signup.html");
@@ -16,6 +17,11 @@ const RECRUITER: &str = include_str!("../../web/recruiter.html");
 const ADMIN: &str = include_str!("../../web/admin.html");
 const APP_JS: &str = include_str!("../../web/app.js");
 const STYLE_CSS: &str = include_str!("../../web/style.css");
+
+/// A recruiter's live view; the page checks access through the API it calls.
+pub async fn watch() -> Html<&'static str> {
+    Html(WATCH)
+}
 
 pub async fn home() -> Html<&'static str> {
     Html(HOME)

@@ -63,6 +63,8 @@ pub struct Received {
     pub audio: Vec<AudioArrival>,
     /// The avatar's voice, decoded, at 16 kHz.
     pub audio16k: Vec<f32>,
+    /// For a watcher: the candidate's voice as relayed, decoded, at 16 kHz.
+    pub candidate16k: Vec<f32>,
     pub frames: Vec<FrameArrival>,
     pub kept_frames: Vec<VideoFrame>,
     /// Data channel texts, as received.
@@ -78,6 +80,9 @@ pub type Probe = Box<dyn Fn(&VideoFrame) -> f32 + Send + Sync>;
 
 pub struct CallOptions {
     pub udp_addr: String,
+    /// Watch (as a recruiter) rather than take part: no microphone; the candidate's voice
+    /// arrives as a second audio stream (`Received::candidate16k`).
+    pub watch: bool,
     /// Play what is heard back into the microphone, at this gain after this delay: a
     /// loudspeaker next to a microphone with no echo cancellation.
     pub echo: Option<(f32, Duration)>,
@@ -90,6 +95,7 @@ impl Default for CallOptions {
     fn default() -> Self {
         Self {
             udp_addr: "127.0.0.1:0".into(),
+            watch: false,
             echo: None,
             keep_frames: 0,
             probe: None,
@@ -99,6 +105,7 @@ impl Default for CallOptions {
 
 pub struct Call {
     pc: Arc<dyn PeerConnection>,
+    watching: bool,
     channel: Arc<dyn DataChannel>,
     mic: mpsc::Sender<Vec<f32>>,
     pub received: Arc<Mutex<Received>>,
@@ -130,6 +137,10 @@ impl PeerConnectionEventHandler for Handler {
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
         let received = self.received.clone();
         if track.kind().await == RtpCodecKind::Audio {
+            if track.stream_id().await.ends_with("-candidate") {
+                tokio::spawn(read_relayed(track, received));
+                return;
+            }
             tokio::spawn(read_audio(track, received, self.echo.clone()));
         } else {
             tokio::spawn(read_video(
@@ -154,8 +165,9 @@ impl Call {
         options: CallOptions,
     ) -> Result<(Self, u64), RtcError> {
         let (call, offer) = Self::offer(options).await?;
+        let path = if call.watching { "watch" } else { "live" };
         let res = http
-            .post(format!("{base}/api/interviews/{id}/live"))
+            .post(format!("{base}/api/interviews/{id}/{path}"))
             .header("cookie", cookie)
             .header("x-csrf-token", csrf)
             .header("origin", base)
@@ -228,18 +240,26 @@ impl Call {
                 ..Default::default()
             }],
         )));
-        pc.add_track(track.clone() as Arc<dyn TrackLocal>)
-            .await
-            .map_err(|e| err("microphone", &e))?;
-        pc.add_transceiver_from_kind(
-            RtpCodecKind::Video,
+        let recvonly = || {
             Some(RTCRtpTransceiverInit {
                 direction: RTCRtpTransceiverDirection::Recvonly,
                 ..Default::default()
-            }),
-        )
-        .await
-        .map_err(|e| err("video", &e))?;
+            })
+        };
+        if options.watch {
+            for _ in 0..2 {
+                pc.add_transceiver_from_kind(RtpCodecKind::Audio, recvonly())
+                    .await
+                    .map_err(|e| err("audio", &e))?;
+            }
+        } else {
+            pc.add_track(track.clone() as Arc<dyn TrackLocal>)
+                .await
+                .map_err(|e| err("microphone", &e))?;
+        }
+        pc.add_transceiver_from_kind(RtpCodecKind::Video, recvonly())
+            .await
+            .map_err(|e| err("video", &e))?;
         let channel = pc
             .create_data_channel("interview", None)
             .await
@@ -261,6 +281,7 @@ impl Call {
         Ok((
             Self {
                 pc,
+                watching: options.watch,
                 channel,
                 mic,
                 received,
@@ -430,6 +451,21 @@ async fn read_audio(
             TrackRemoteEvent::OnRtcpPacket(packets) => record_reports(&received, "audio", &packets),
             TrackRemoteEvent::OnEnded => break,
             _ => {}
+        }
+    }
+}
+
+async fn read_relayed(track: Arc<dyn TrackRemote>, received: Arc<Mutex<Received>>) {
+    let Ok(mut dec) = AudioDecoder::new() else {
+        return;
+    };
+    let mut pcm = Vec::new();
+    while let Some(ev) = track.poll().await {
+        if let TrackRemoteEvent::OnRtpPacket(p) = ev {
+            pcm.clear();
+            let _ = dec.push(p.header.sequence_number, &p.payload, &mut pcm);
+            let mut r = received.lock().unwrap_or_else(|e| e.into_inner());
+            r.candidate16k.extend_from_slice(&pcm);
         }
     }
 }

@@ -9,7 +9,7 @@ pub mod peer;
 pub mod signal;
 pub mod video_codec;
 
-pub use peer::{Outgoing, Peer, RtcEvent};
+pub use peer::{Outgoing, Peer, PeerRole, RtcEvent};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RtcError {

@@ -191,7 +191,18 @@ pub struct Peer {
     pc: Arc<dyn PeerConnection>,
     pub audio: Outgoing,
     pub video: Outgoing,
+    /// For a watcher: the candidate's voice, relayed.
+    pub candidate_audio: Option<Outgoing>,
     pub answer: String,
+}
+
+/// Who is on the other end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerRole {
+    /// The candidate: their microphone in, the interviewer out.
+    Candidate,
+    /// A recruiter watching: the interviewer and the candidate's voice out, nothing in.
+    Watcher,
 }
 
 impl Peer {
@@ -201,6 +212,7 @@ impl Peer {
         config: &RtcConfig,
         offer: &str,
         stream_id: &str,
+        role: PeerRole,
         events: mpsc::Sender<RtcEvent>,
     ) -> Result<Self, RtcError> {
         let peer_err =
@@ -245,7 +257,15 @@ impl Peer {
             pc.set_remote_description(offer)
                 .await
                 .map_err(|e| RtcError::Sdp(format!("the offer cannot be applied: {e}")))?;
-            let audio = add_track(&pc, stream_id, RtpCodecKind::Audio, opus.rtp_codec).await?;
+            let audio =
+                add_track(&pc, stream_id, RtpCodecKind::Audio, opus.rtp_codec.clone()).await?;
+            let candidate = match role {
+                PeerRole::Candidate => None,
+                PeerRole::Watcher => {
+                    let stream = format!("{stream_id}-candidate");
+                    Some(add_track(&pc, &stream, RtpCodecKind::Audio, opus.rtp_codec).await?)
+                }
+            };
             let video = add_track(&pc, stream_id, RtpCodecKind::Video, h264.rtp_codec).await?;
             let answer = pc
                 .create_answer(None)
@@ -260,14 +280,19 @@ impl Peer {
                 .filter(|d| d.sdp_type == RTCSdpType::Answer)
                 .ok_or_else(|| RtcError::Peer("no local answer".into()))?;
             let (audio, video) = (audio.negotiated().await?, video.negotiated().await?);
-            Ok::<_, RtcError>((audio, video, answer.sdp))
+            let candidate = match candidate {
+                Some(c) => Some(c.negotiated().await?),
+                None => None,
+            };
+            Ok::<_, RtcError>((audio, video, candidate, answer.sdp))
         }
         .await;
         match built {
-            Ok((audio, video, answer)) => Ok(Self {
+            Ok((audio, video, candidate_audio, answer)) => Ok(Self {
                 pc,
                 audio,
                 video,
+                candidate_audio,
                 answer,
             }),
             Err(e) => {

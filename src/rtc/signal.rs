@@ -50,6 +50,25 @@ pub fn check_offer(sdp: &str) -> Result<(), RtcError> {
     Ok(())
 }
 
+/// Checks a watcher's offer: SDP, and a video section to show the interviewer in.
+pub fn check_watch_offer(sdp: &str) -> Result<(), RtcError> {
+    if sdp.len() > MAX_SDP_BYTES || !sdp.starts_with("v=0") {
+        return Err(RtcError::Sdp(
+            "the offer is not SDP (it must start with `v=0` and stay under 64 KiB)".into(),
+        ));
+    }
+    let video = media_sections(sdp).iter().any(|s| {
+        s.first()
+            .is_some_and(|m| m.starts_with("m=video") && !m.starts_with("m=video 0 "))
+    });
+    if !video {
+        return Err(RtcError::Sdp(
+            "the offer has no video section to show the interview in".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The SDP's media sections, each as its lines, `m=` first.
 fn media_sections(sdp: &str) -> Vec<Vec<&str>> {
     let mut sections: Vec<Vec<&str>> = Vec::new();

@@ -106,6 +106,11 @@ async fn every_route_against_every_role() {
                 &format!("/api/interviews/{interview}"),
             )
             .replace("/interview/{id}", &format!("/interview/{interview}"))
+            .replace(
+                "/recruiter/interviews/{id}",
+                &format!("/recruiter/interviews/{interview}"),
+            )
+            .replace("{connection}", "1")
             .replace("/api/jobs/{id}", &format!("/api/jobs/{job}"))
             .replace("/api/banks/{id}", &format!("/api/banks/{bank}"))
             .replace(
@@ -202,6 +207,12 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/practice/interviews" => json!({ "bank_id": bank, "questions": 1 }),
         "/api/interviews/{id}/messages" => json!({ "type": "answer", "text": "hello" }),
         "/api/interviews/{id}/code" => json!({ "language": "python", "code": "print(1)" }),
+        // Offers too thin to connect: refused as SDP (400) after authorization.
+        "/api/interviews/{id}/live" | "/api/interviews/{id}/watch" => {
+            json!({ "type": "offer", "sdp": "v=0" })
+        }
+        // A connection that does not exist: gone (410) after authorization.
+        "/api/interviews/{id}/live/{connection}/candidates" => json!({ "candidate": "" }),
         // JSON where audio is expected: refused as the wrong media type, after authorization.
         "/api/interviews/{id}/answers/audio" => json!({}),
         "/api/jobs" => json!({ "title": "Matrix role" }),

@@ -543,3 +543,94 @@ async fn silence_earns_a_gentle_prompt_then_a_polite_pause() {
     assert_eq!(r.body["state"]["status"], "in_progress");
     call.close().await;
 }
+
+#[tokio::test]
+async fn a_recruiter_watches_the_interview_live() {
+    let app = spawn_with(live_config, None).await;
+    let org = create_org(&app, "Acme").await;
+    create_user(&app, "rec@acme.example", Role::Recruiter, Some(org)).await;
+    let recruiter = Client::login(&app, "rec@acme.example").await;
+    let other_org = create_org(&app, "Globex").await;
+    create_user(&app, "rec@globex.example", Role::Recruiter, Some(other_org)).await;
+    let stranger = Client::login(&app, "rec@globex.example").await;
+    let (_, link) = role_with_invite(&recruiter, "cand@example.com").await;
+    let (candidate, id) = open_invite(&app, &link).await;
+    say(
+        &candidate,
+        id,
+        json!({ "type": "consent", "accepted": true }),
+    )
+    .await;
+    let watch = format!("/api/interviews/{id}/watch");
+    let (_, offer) = Call::offer(CallOptions {
+        watch: true,
+        ..CallOptions::default()
+    })
+    .await
+    .unwrap();
+    let body = json!({ "type": "offer", "sdp": offer });
+
+    // Nobody watches an interview that is not live; only its organization's recruiters may.
+    let r = recruiter.post(&watch, body.clone()).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    let (call, _) = dial(&app, &candidate, id, 0).await;
+    assert_eq!(
+        stranger.post(&watch, body.clone()).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        candidate.post(&watch, body.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let (mut watcher, _) = Call::dial(
+        &recruiter.http,
+        &app.url,
+        id,
+        recruiter.cookie.as_deref().unwrap(),
+        recruiter.csrf.as_deref().unwrap(),
+        CallOptions {
+            watch: true,
+            ..CallOptions::default()
+        },
+    )
+    .await
+    .expect("the watcher is answered");
+    watcher.connected(Duration::from_secs(15)).await.unwrap();
+    let candidate_rx = call.received.clone();
+    wait_for(90, "the greeting to end", || {
+        candidate_rx.lock().unwrap().state.as_deref() == Some("listening")
+    })
+    .await;
+    let answer = interviewer::audio::wav::read_file(&root().join(ANSWER_WAV)).unwrap();
+    call.say(&answer.samples, 16_000).await.unwrap();
+
+    // The watcher sees the interviewer, hears both sides and reads the transcript grow.
+    let seen = watcher.received.clone();
+    wait_for(90, "the answer in the watcher's transcript", || {
+        let r = seen.lock().unwrap();
+        r.messages
+            .iter()
+            .any(|(_, m)| m.contains("\"candidate\"") && m.contains("Dashwood"))
+    })
+    .await;
+    let r = std::mem::take(&mut *seen.lock().unwrap());
+    assert!(r.frames.len() > 10, "{} frames", r.frames.len());
+    let loudest = |s: &[f32]| s.chunks(1600).map(rms).fold(0.0f32, f32::max);
+    assert!(loudest(&r.audio16k) > 0.02, "the interviewer is not heard");
+    assert!(
+        loudest(&r.candidate16k) > 0.02,
+        "the candidate is not heard ({} samples)",
+        r.candidate16k.len()
+    );
+    // The view is in the audit log.
+    let admin_log = interviewer::db::audit::list(&app.state.db, None, 100)
+        .await
+        .unwrap();
+    assert!(
+        admin_log.iter().any(|e| e.action == "live_watched"),
+        "watching is audited"
+    );
+    watcher.close().await;
+    call.close().await;
+}

@@ -34,7 +34,7 @@ use crate::pipeline::messages::{CandidateInput, SpeechAudio};
 use crate::render::FrameSettings;
 use crate::rtc::audio_codec::{AudioDecoder, AudioEncoder, RATE_HZ};
 use crate::rtc::signal::{self, CandidatePolicy};
-use crate::rtc::{Peer, RtcEvent};
+use crate::rtc::{Peer, PeerRole, RtcEvent};
 use crate::session::{Event, SessionHandle, StateView, TurnView};
 use crate::voice::{Voice, VoiceModels};
 
@@ -52,7 +52,12 @@ pub(super) struct Live {
     state: StateView,
     conn: Option<Connection>,
     next_conn: u64,
-    outputs: watch::Sender<Option<Arc<Outputs>>>,
+    outputs: watch::Sender<Vec<Arc<Outputs>>>,
+    /// Recruiters watching; the candidate's voice is relayed to them.
+    watchers: Vec<Watcher>,
+    watcher_tx: mpsc::Sender<(u64, RtcEvent)>,
+    watcher_rx: mpsc::Receiver<(u64, RtcEvent)>,
+    relay: watch::Sender<Vec<crate::rtc::Outgoing>>,
     audio: mpsc::Sender<AudioCommand>,
     video: std::sync::mpsc::Sender<VideoCommand>,
     video_thread: Option<std::thread::JoinHandle<()>>,
@@ -89,6 +94,28 @@ pub(super) struct Live {
     /// The live state last sent to the client, to send only changes.
     sent_state: Option<&'static str>,
     ended: bool,
+}
+
+/// People may watch, not crowd: each watcher costs an upload of the video.
+const MAX_WATCHERS: usize = 4;
+
+struct Watcher {
+    id: u64,
+    peer: Arc<Peer>,
+    /// Its data channel, once open; `reading` once its reader runs.
+    channel: Option<Arc<dyn DataChannel>>,
+    reading: bool,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Watcher {
+    fn close(self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        let peer = self.peer;
+        tokio::spawn(async move { peer.close().await });
+    }
 }
 
 struct Connection {
@@ -199,7 +226,9 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     let (video, video_thread) = video::spawn(clock, ctx.avatar.clone(), plan, id as u64, frames_tx)
         .map_err(LiveError::Media)?;
     let encoder = AudioEncoder::new(rtc.audio_bitrate)?;
-    let (outputs, outputs_rx) = watch::channel(None);
+    let (outputs, outputs_rx) = watch::channel(Vec::new());
+    let (relay, _) = watch::channel(Vec::new());
+    let (watcher_tx, watcher_rx) = mpsc::channel(64);
     let (audio, audio_rx) = mpsc::channel(64);
     let (played_tx, played) = mpsc::channel(64);
     tokio::spawn(media::audio_task(
@@ -241,6 +270,10 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         conn: None,
         next_conn: 1,
         outputs,
+        watchers: Vec::new(),
+        watcher_tx,
+        watcher_rx,
+        relay,
         audio,
         video,
         video_thread: Some(video_thread),
@@ -370,6 +403,7 @@ impl Live {
                     break;
                 }
                 action = silence_due(self.silence.next()) => self.silence_due(action).await,
+                Some((id, ev)) = self.watcher_rx.recv() => self.watcher_event(id, ev).await,
             }
             let finished = self.ended || self.goodbye.is_some_and(|(_, said)| said);
             if finished && !self.speaking() {
@@ -387,6 +421,9 @@ impl Live {
     fn shutdown(&mut self) {
         if let Some(c) = self.conn.take() {
             c.close();
+        }
+        for w in self.watchers.drain(..) {
+            w.close();
         }
         let _ = self.video.send(VideoCommand::Stop);
         if let Some(t) = self.video_thread.take() {
@@ -429,6 +466,9 @@ impl Live {
                     self.connection_lost();
                 }
             }
+            Command::Watch { offer, reply } => {
+                let _ = reply.send(self.watch(offer).await);
+            }
         }
     }
 
@@ -440,7 +480,16 @@ impl Live {
         let offer = self.policy.filter_offer(&offer);
         let (tx, mut events) = mpsc::channel(64);
         let stream = format!("interview-{}", self.id);
-        let peer = Arc::new(Peer::answer(&self.ctx.config.rtc, &offer, &stream, tx).await?);
+        let peer = Arc::new(
+            Peer::answer(
+                &self.ctx.config.rtc,
+                &offer,
+                &stream,
+                PeerRole::Candidate,
+                tx,
+            )
+            .await?,
+        );
         let mut candidates = Vec::new();
         let mut early = Vec::new();
         let mut gathered = false;
@@ -483,10 +532,6 @@ impl Live {
                 let _ = keyframes.send(VideoCommand::Keyframe);
             }
         });
-        self.outputs.send_replace(Some(Arc::new(Outputs {
-            audio: peer.audio.clone(),
-            video: peer.video.clone(),
-        })));
         let _ = self.video.send(VideoCommand::Keyframe);
         self.conn = Some(Connection {
             id,
@@ -499,6 +544,7 @@ impl Live {
             tasks: vec![watcher],
         });
         self.lost_since = Some(Instant::now());
+        self.publish_outputs();
         for ev in early {
             self.rtc_event(ev).await;
         }
@@ -555,8 +601,12 @@ impl Live {
                 }
             }
             RtcEvent::RemoteAudio(track) => {
-                conn.tasks
-                    .push(tokio::spawn(read_microphone(track, self.mic.clone())));
+                let relay = (self.clock, self.relay.subscribe());
+                conn.tasks.push(tokio::spawn(read_microphone(
+                    track,
+                    self.mic.clone(),
+                    relay,
+                )));
             }
             RtcEvent::Channel(ch) => {
                 let id = conn.id;
@@ -900,9 +950,162 @@ impl Live {
         self.send_all(&msg).await;
     }
 
+    /// To the candidate's page and every watcher.
     async fn send_all(&self, msg: &ServerMessage) {
         if let Some(ch) = self.conn.as_ref().and_then(|c| c.channel.as_ref()) {
             send(ch, msg).await;
+        }
+        for w in &self.watchers {
+            if let Some(ch) = &w.channel {
+                send(ch, msg).await;
+            }
+        }
+    }
+
+    /// Who the media goes to: the candidate's connection and every watcher.
+    fn publish_outputs(&mut self) {
+        let mut outs = Vec::new();
+        if let Some(c) = &self.conn {
+            outs.push(Arc::new(Outputs {
+                audio: c.peer.audio.clone(),
+                video: c.peer.video.clone(),
+            }));
+        }
+        for w in &self.watchers {
+            outs.push(Arc::new(Outputs {
+                audio: w.peer.audio.clone(),
+                video: w.peer.video.clone(),
+            }));
+        }
+        self.outputs.send_replace(outs);
+        let relays = self
+            .watchers
+            .iter()
+            .filter_map(|w| w.peer.candidate_audio.clone())
+            .collect();
+        self.relay.send_replace(relays);
+    }
+
+    /// A recruiter's offer to watch: the interviewer and the candidate's voice out, the
+    /// transcript on the data channel; nothing from the watcher reaches the interview.
+    async fn watch(&mut self, offer: String) -> Result<Connected, LiveError> {
+        signal::check_watch_offer(&offer)?;
+        if self.watchers.len() >= MAX_WATCHERS {
+            return Err(LiveError::NotReady(format!(
+                "{MAX_WATCHERS} people are already watching this interview"
+            )));
+        }
+        let offer = self.policy.filter_offer(&offer);
+        let id = self.next_conn;
+        self.next_conn += 1;
+        let (tx, mut events) = mpsc::channel(64);
+        let stream = format!("interview-{}", self.id);
+        let peer =
+            Peer::answer(&self.ctx.config.rtc, &offer, &stream, PeerRole::Watcher, tx).await?;
+        // Its candidates go in the answer: wait for them (host candidates come at once).
+        let wait = tokio::time::sleep(GATHER_WAIT);
+        tokio::pin!(wait);
+        let mut early = Vec::new();
+        let mut gathered = false;
+        while !gathered {
+            tokio::select! {
+                ev = events.recv() => match ev {
+                    Some(RtcEvent::GatheringComplete) => gathered = true,
+                    Some(RtcEvent::Candidate(_)) => {}
+                    Some(other) => early.push(other),
+                    None => break,
+                },
+                _ = &mut wait => break,
+            }
+        }
+        let sdp = peer
+            .local_sdp()
+            .await
+            .unwrap_or_else(|| peer.answer.clone());
+        let forward = self.watcher_tx.clone();
+        let relay = tokio::spawn(async move {
+            for ev in early {
+                let _ = forward.send((id, ev)).await;
+            }
+            while let Some(ev) = events.recv().await {
+                if forward.send((id, ev)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let video = peer.video.clone();
+        let keyframes = self.video.clone();
+        let pli = tokio::spawn(async move {
+            while video.keyframe_requested().await.is_some() {
+                let _ = keyframes.send(VideoCommand::Keyframe);
+            }
+        });
+        self.watchers.push(Watcher {
+            id,
+            peer: Arc::new(peer),
+            channel: None,
+            reading: false,
+            tasks: vec![relay, pli],
+        });
+        self.publish_outputs();
+        let _ = self.video.send(VideoCommand::Keyframe);
+        tracing::info!(watcher = id, "a recruiter is watching");
+        Ok(Connected {
+            connection: id,
+            sdp,
+            candidates_complete: gathered,
+        })
+    }
+
+    async fn watcher_event(&mut self, id: u64, ev: RtcEvent) {
+        let Some(i) = self.watchers.iter().position(|w| w.id == id) else {
+            return;
+        };
+        match ev {
+            RtcEvent::State(
+                RTCPeerConnectionState::Failed
+                | RTCPeerConnectionState::Closed
+                | RTCPeerConnectionState::Disconnected,
+            ) => {
+                let w = self.watchers.remove(i);
+                w.close();
+                self.publish_outputs();
+                tracing::info!(watcher = id, "a watcher left");
+            }
+            RtcEvent::Channel(ch) if self.watchers[i].reading => {
+                // Open: catch the watcher up on the transcript and the state.
+                let snapshot: Vec<ServerMessage> = self
+                    .turns
+                    .iter()
+                    .map(|t| ServerMessage::Turn { turn: t.clone() })
+                    .chain([ServerMessage::State {
+                        live: self.live_state(),
+                        interview: self.state.clone(),
+                    }])
+                    .collect();
+                for msg in &snapshot {
+                    send(&ch, msg).await;
+                }
+                self.watchers[i].channel = Some(ch);
+            }
+            RtcEvent::Channel(ch) => {
+                // The watcher's channel only listens; its open is all that matters.
+                self.watchers[i].reading = true;
+                let tx = self.watcher_tx.clone();
+                let reader = tokio::spawn(async move {
+                    while let Some(ev) = ch.poll().await {
+                        match ev {
+                            DataChannelEvent::OnOpen => {
+                                let _ = tx.send((id, RtcEvent::Channel(ch.clone()))).await;
+                            }
+                            DataChannelEvent::OnClose => break,
+                            _ => {}
+                        }
+                    }
+                });
+                self.watchers[i].tasks.push(reader);
+            }
+            _ => {}
         }
     }
 }
@@ -1022,7 +1225,11 @@ async fn to_call_rate(turn: i64, speech: SpeechAudio) -> Result<Sentence, String
 }
 
 /// The microphone's packets → 16 kHz audio for the listening thread.
-async fn read_microphone(track: Arc<dyn TrackRemote>, mic: std::sync::mpsc::Sender<Vec<f32>>) {
+async fn read_microphone(
+    track: Arc<dyn TrackRemote>,
+    mic: std::sync::mpsc::Sender<Vec<f32>>,
+    (clock, relay): (MediaClock, watch::Receiver<Vec<crate::rtc::Outgoing>>),
+) {
     let mut decoder = match AudioDecoder::new() {
         Ok(d) => d,
         Err(e) => {
@@ -1033,6 +1240,11 @@ async fn read_microphone(track: Arc<dyn TrackRemote>, mic: std::sync::mpsc::Send
     let mut pcm = Vec::with_capacity(640);
     while let Some(ev) = track.poll().await {
         if let TrackRemoteEvent::OnRtpPacket(p) = ev {
+            // Watchers hear the candidate as sent, stamped with when it arrived.
+            let watchers = relay.borrow().clone();
+            for w in watchers {
+                let _ = w.write(p.payload.to_vec(), clock.now()).await;
+            }
             pcm.clear();
             if let Err(e) = decoder.push(p.header.sequence_number, &p.payload, &mut pcm) {
                 tracing::warn!(error = %e, "a microphone packet was dropped");

@@ -27,7 +27,8 @@ pub struct Outputs {
     pub video: Outgoing,
 }
 
-pub type OutputsRx = watch::Receiver<Option<Arc<Outputs>>>;
+/// Everyone the interviewer is sent to: the candidate's connection, then any watchers.
+pub type OutputsRx = watch::Receiver<Vec<Arc<Outputs>>>;
 
 pub enum AudioCommand {
     /// A sentence made for speech generation `generation`.
@@ -94,11 +95,11 @@ pub async fn audio_task(
                         return;
                     }
                 };
-                let out = outputs.borrow().clone();
-                if let Some(out) = out
-                    && let Err(e) = out.audio.write(packet, t).await
-                {
-                    tracing::debug!(error = %e, "audio packet not sent");
+                let outs = outputs.borrow().clone();
+                for out in outs {
+                    if let Err(e) = out.audio.write(packet.clone(), t).await {
+                        tracing::debug!(error = %e, "audio packet not sent");
+                    }
                 }
                 if !report.started.is_empty() || !report.finished.is_empty() {
                     let _ = played.send(Played::Report(report)).await;
@@ -120,11 +121,11 @@ pub async fn video_sender(
 ) {
     while let Some(frame) = frames.recv().await {
         tokio::time::sleep_until(clock.instant(frame.t).into()).await;
-        let out = outputs.borrow().clone();
-        if let Some(out) = out
-            && let Err(e) = out.video.write(frame.data, frame.t).await
-        {
-            tracing::debug!(error = %e, "video frame not sent");
+        let outs = outputs.borrow().clone();
+        for out in outs {
+            if let Err(e) = out.video.write(frame.data.clone(), frame.t).await {
+                tracing::debug!(error = %e, "video frame not sent");
+            }
         }
     }
 }

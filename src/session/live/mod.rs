@@ -121,6 +121,10 @@ pub(crate) enum Command {
     Hangup {
         connection: u64,
     },
+    Watch {
+        offer: String,
+        reply: oneshot::Sender<Result<Connected, LiveError>>,
+    },
 }
 
 #[derive(Clone)]
@@ -170,6 +174,11 @@ impl LiveHandle {
             reply,
         })
         .await
+    }
+
+    /// A recruiter's offer to watch the interview.
+    pub async fn watch(&self, offer: String) -> Result<Connected, LiveError> {
+        self.ask(|reply| Command::Watch { offer, reply }).await
     }
 
     pub async fn hangup(&self, connection: u64) {
