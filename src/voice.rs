@@ -10,7 +10,7 @@ use crate::audio::Pcm16k;
 use crate::config::Config;
 use crate::pipeline::listen::{Silero, SmartTurn};
 use crate::pipeline::messages::SpeechAudio;
-use crate::pipeline::recording::{HearError, Heard, hear};
+use crate::pipeline::recording::{HearError, Heard, Pass, hear_with};
 use crate::pipeline::speak::{SpeakError, Speaker};
 use crate::pipeline::transcribe::Whisper;
 
@@ -107,8 +107,13 @@ impl VoiceModels {
         &self.config
     }
 
-    /// Transcribes and measures a whole recorded answer.
+    /// Transcribes and measures a whole recorded answer, verbatim.
     pub async fn hear(self: &Arc<Self>, pcm: Pcm16k) -> Result<Heard, VoiceError> {
+        self.hear_pass(pcm, Pass::Verbatim).await
+    }
+
+    /// As `hear`, with the pass given (`Fast` for turn-taking in a live call).
+    pub async fn hear_pass(self: &Arc<Self>, pcm: Pcm16k, pass: Pass) -> Result<Heard, VoiceError> {
         let _permit = self
             .transcribing
             .acquire()
@@ -118,7 +123,13 @@ impl VoiceModels {
         tokio::task::spawn_blocking(move || {
             let mut session = models.whisper.session().map_err(HearError::from)?;
             let mut vad = models.vad.lock().unwrap_or_else(|p| p.into_inner());
-            Ok(hear(&models.config, &mut vad, &mut session, &pcm.samples)?)
+            Ok(hear_with(
+                &models.config,
+                &mut vad,
+                &mut session,
+                &pcm.samples,
+                pass,
+            )?)
         })
         .await
         .map_err(|e| VoiceError::Task(e.to_string()))?

@@ -251,6 +251,30 @@ pub async fn cut_short(
     Ok(row.update(db).await?)
 }
 
+/// A spoken answer's verbatim transcript, replacing the fast one it was answered from.
+pub async fn revise_spoken(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+    turn_id: i64,
+    text: &str,
+    word_timings: Value,
+) -> DbResult<turn::Model> {
+    let t = turn::Entity::find_by_id(turn_id)
+        .filter(turn::Column::InterviewId.eq(interview_id))
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    if t.speaker != "candidate" || t.audio_end_ms.is_none() {
+        return Err(DbError::Conflict(format!(
+            "turn {turn_id} is not a spoken answer"
+        )));
+    }
+    let mut row: turn::ActiveModel = t.into();
+    row.text = Set(text.to_owned());
+    row.word_timings = Set(Some(word_timings));
+    Ok(row.update(db).await?)
+}
+
 /// The recording of turn `seq` of an interview, if it was spoken.
 pub async fn recording(
     db: &impl ConnectionTrait,

@@ -98,12 +98,32 @@ fn as_seconds<S: serde::Serializer>(r: &[Range<usize>], s: S) -> Result<S::Ok, S
     )
 }
 
-/// Transcribes and measures 16 kHz mono `samples`.
+/// How a recording is transcribed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// The record: with the filler prompt (when configured), which needs the full window.
+    Verbatim,
+    /// Turn-taking in a live call: the window sized to the speech, no prompt; filled pauses
+    /// are mostly lost, so the verbatim pass revises the record afterwards.
+    Fast,
+}
+
+/// Transcribes and measures 16 kHz mono `samples` verbatim.
 pub fn hear(
     config: &Config,
     vad: &mut Silero,
     whisper: &mut WhisperSession,
     samples: &[f32],
+) -> Result<Heard, HearError> {
+    hear_with(config, vad, whisper, samples, Pass::Verbatim)
+}
+
+pub fn hear_with(
+    config: &Config,
+    vad: &mut Silero,
+    whisper: &mut WhisperSession,
+    samples: &[f32],
+    pass: Pass,
 ) -> Result<Heard, HearError> {
     let settings = Settings {
         threshold: config.stt.vad_threshold,
@@ -113,10 +133,10 @@ pub fn hear(
     let probs = vad.probabilities(samples)?;
     let segments = speech_segments(&probs, samples.len(), settings);
     // The record of an answer is verbatim: with the filler prompt, which needs the full window.
-    let context = if config.stt.filler_prompt {
-        AudioContext::Full
-    } else {
-        config.stt.audio_context
+    let context = match pass {
+        Pass::Verbatim if config.stt.filler_prompt => AudioContext::Full,
+        Pass::Verbatim => config.stt.audio_context,
+        Pass::Fast => AudioContext::Auto,
     };
     let transcript = transcribe_segments(whisper, samples, &segments, context)?;
     let quality = quality(&transcript, samples);

@@ -116,6 +116,22 @@ async fn run(
                 });
                 let _ = reply.send(sub);
             }
+            Ok(Some(Command::Revise {
+                turn_id,
+                text,
+                word_timings,
+                reply,
+            })) => {
+                let result =
+                    interviews::revise_spoken(&s.ctx.db, s.id(), turn_id, &text, word_timings)
+                        .await
+                        .map(TurnView::from)
+                        .map_err(SessionError::from);
+                if let Ok(turn) = &result {
+                    let _ = events.send(Event::Amended { turn: turn.clone() });
+                }
+                let _ = reply.send(result);
+            }
             Ok(Some(Command::Note { text, reply })) => {
                 let result = s.note(text).await;
                 if let Ok(turn) = &result {

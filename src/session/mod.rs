@@ -82,6 +82,13 @@ pub(crate) enum Command {
         text: String,
         reply: oneshot::Sender<Result<TurnView, SessionError>>,
     },
+    /// The verbatim transcript of spoken answer `turn_id`.
+    Revise {
+        turn_id: i64,
+        text: String,
+        word_timings: serde_json::Value,
+        reply: oneshot::Sender<Result<TurnView, SessionError>>,
+    },
     /// The candidate spoke over interviewer turn `turn_id` after `said`.
     CutShort {
         turn_id: i64,
@@ -145,6 +152,26 @@ impl SessionHandle {
             .send(Command::CutShort {
                 turn_id,
                 said,
+                reply,
+            })
+            .await
+            .map_err(|_| SessionError::Stopped)?;
+        rx.await.map_err(|_| SessionError::Stopped)?
+    }
+
+    /// Replaces a spoken answer's fast transcript with the verbatim one.
+    pub async fn revise(
+        &self,
+        turn_id: i64,
+        text: String,
+        word_timings: serde_json::Value,
+    ) -> Result<TurnView, SessionError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::Revise {
+                turn_id,
+                text,
+                word_timings,
                 reply,
             })
             .await

@@ -22,6 +22,10 @@ use super::media::{self, AudioCommand, Outputs, Played};
 use super::playout::Sentence;
 use super::registry::{LiveContext, LiveRegistry};
 use super::silence::{self, SilenceAction, SilenceWatch};
+use super::timing::{Stopwatch, TurnTiming};
+
+/// Turn timings kept per session.
+const MAX_TIMINGS: usize = 1000;
 use super::video::{self, Cue, VideoCommand, VideoPlan};
 use super::{
     ClientMessage, Command, Connected, LiveError, LiveHandle, LocalCandidates, ServerMessage,
@@ -31,6 +35,7 @@ use crate::audio::{Pcm16k, SAMPLE_RATE_HZ};
 use crate::db::interviews::{NewRecording, SpokenTurn};
 use crate::pipeline::listen::endpoint::EndpointSettings;
 use crate::pipeline::messages::{CandidateInput, SpeechAudio};
+use crate::pipeline::recording::Pass;
 use crate::render::FrameSettings;
 use crate::rtc::audio_codec::{AudioDecoder, AudioEncoder, RATE_HZ};
 use crate::rtc::signal::{self, CandidatePolicy};
@@ -84,6 +89,10 @@ pub(super) struct Live {
     /// The interview's transcript as this session has heard it.
     turns: Vec<TurnView>,
     silence: SilenceWatch,
+    verbatim: Vec<Verbatim>,
+    /// The turn being timed, and the timings of the turns before it.
+    stopwatch: Option<Stopwatch>,
+    timings: Vec<TurnTiming>,
     /// The goodbye after a long silence: its turn, and whether it has been said.
     goodbye: Option<(i64, bool)>,
     /// Turns of the current generation still being synthesized.
@@ -150,10 +159,23 @@ enum ChannelEvent {
 
 /// What became of a turn the candidate spoke.
 enum Answered {
-    Submitted,
+    /// Transcribed at `heard`; the interview had taken it (and replied) at `answered`.
+    Submitted {
+        heard: std::time::Instant,
+        answered: std::time::Instant,
+        record: Option<Verbatim>,
+    },
     /// Nothing usable was heard (noise, a cough): the interviewer keeps listening.
     NotHeard(String),
     Failed(String),
+}
+
+/// A spoken answer still to be transcribed verbatim (after the call: the CPU it takes
+/// would otherwise come out of the next turn's response time).
+struct Verbatim {
+    turn_id: i64,
+    pcm: Pcm16k,
+    fast: String,
 }
 
 struct SpeakJob {
@@ -294,6 +316,9 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         turns,
         silence,
         goodbye: None,
+        stopwatch: None,
+        timings: Vec::new(),
+        verbatim: Vec::new(),
         jobs: 0,
         playing: false,
         spoke_rx,
@@ -419,6 +444,23 @@ impl Live {
     }
 
     fn shutdown(&mut self) {
+        let records = std::mem::take(&mut self.verbatim);
+        if !records.is_empty() {
+            let (models, sessions, id) = (self.models.clone(), self.ctx.sessions.clone(), self.id);
+            tokio::spawn(async move {
+                // The interview's session may have gone idle meanwhile: ask for it afresh.
+                let interview = match sessions.get(id).await {
+                    Ok(h) => h,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "verbatim transcripts not stored; the fast ones stand");
+                        return;
+                    }
+                };
+                for r in records {
+                    revise(&models, &interview, r.turn_id, r.pcm, &r.fast).await;
+                }
+            });
+        }
         if let Some(c) = self.conn.take() {
             c.close();
         }
@@ -465,6 +507,9 @@ impl Live {
                 if self.conn.as_ref().is_some_and(|c| c.id == connection) {
                     self.connection_lost();
                 }
+            }
+            Command::Timings { reply } => {
+                let _ = reply.send(Ok(self.timings.clone()));
             }
             Command::Watch { offer, reply } => {
                 let _ = reply.send(self.watch(offer).await);
@@ -708,6 +753,11 @@ impl Live {
         match ev {
             Event::Turn { turn } => {
                 self.turns.push(turn.clone());
+                if turn.speaker == "interviewer"
+                    && let Some(w) = self.stopwatch.as_mut()
+                {
+                    w.replied_with(turn.id);
+                }
                 self.send_all(&ServerMessage::Turn { turn: turn.clone() })
                     .await;
                 if turn.speaker == "candidate" {
@@ -722,6 +772,10 @@ impl Live {
             Event::Amended { turn } => {
                 if let Some(t) = self.turns.iter_mut().find(|t| t.id == turn.id) {
                     *t = turn.clone();
+                }
+                if turn.speaker == "candidate" {
+                    self.send_all(&ServerMessage::Revised { turn: turn.clone() })
+                        .await;
                 }
                 if let Some(said) = turn.unsaid.as_ref().map(|_| turn.text.clone()) {
                     let msg = ServerMessage::Interrupted {
@@ -741,7 +795,21 @@ impl Live {
 
     async fn played(&mut self, p: Played) {
         match p {
+            Played::Queued { turn, at } => {
+                if let Some(w) = self.stopwatch.as_mut() {
+                    w.queued(turn, at);
+                }
+            }
             Played::Report(report) => {
+                let now = std::time::Instant::now();
+                for (turn, _) in &report.started {
+                    if let Some(t) = self.stopwatch.as_ref().and_then(|w| w.sent(*turn, now)) {
+                        self.stopwatch = None;
+                        if self.timings.len() < MAX_TIMINGS {
+                            self.timings.push(t);
+                        }
+                    }
+                }
                 if let Some((turn, said)) = self.goodbye.as_mut()
                     && report.finished.iter().any(|(t, _)| t == turn)
                 {
@@ -807,10 +875,11 @@ impl Live {
                     self.barge_in().await;
                 }
             }
-            Hearing::Turn { audio } => {
+            Hearing::Turn { audio, waited } => {
                 if !matches!(self.state.awaiting, "answer" | "candidate_question") || self.ended {
                     return;
                 }
+                self.stopwatch = Some(Stopwatch::start(waited));
                 let _ = self.video.send(VideoCommand::Cue(Cue::Activity {
                     activity: Activity::Thinking,
                     at: self.clock.now(),
@@ -831,7 +900,16 @@ impl Live {
 
     async fn answered(&mut self, a: Answered) {
         match a {
-            Answered::Submitted => {}
+            Answered::Submitted {
+                heard,
+                answered,
+                record,
+            } => {
+                if let Some(w) = self.stopwatch.as_mut() {
+                    w.transcribed(heard, answered);
+                }
+                self.verbatim.extend(record);
+            }
             Answered::NotHeard(why) => tracing::debug!(why, "a turn with no usable speech"),
             Answered::Failed(e) => {
                 tracing::warn!(error = %e, "a spoken answer could not be recorded");
@@ -1224,6 +1302,38 @@ async fn to_call_rate(turn: i64, speech: SpeechAudio) -> Result<Sentence, String
     .map_err(|e| e.to_string())?
 }
 
+/// The verbatim record of a spoken answer (filled pauses kept), replacing the fast
+/// transcript the reply was made from when they differ.
+async fn revise(
+    models: &Arc<VoiceModels>,
+    interview: &SessionHandle,
+    turn_id: i64,
+    pcm: Pcm16k,
+    fast: &str,
+) {
+    let heard = match models.hear(pcm).await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::warn!(error = %e, turn_id, "the verbatim pass failed; the fast transcript stands");
+            return;
+        }
+    };
+    let text = heard.transcript.text();
+    if text.trim().is_empty() || text == fast {
+        return;
+    }
+    let words = match serde_json::to_value(&heard.transcript.words) {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::error!(error = %e, "word timings");
+            return;
+        }
+    };
+    if let Err(e) = interview.revise(turn_id, text, words).await {
+        tracing::warn!(error = %e, turn_id, "could not store the verbatim transcript");
+    }
+}
+
 /// The microphone's packets → 16 kHz audio for the listening thread.
 async fn read_microphone(
     track: Arc<dyn TrackRemote>,
@@ -1284,15 +1394,18 @@ async fn submit_turn(
         Ok(w) => w,
         Err(e) => return Answered::Failed(e.to_string()),
     };
-    let heard = match models.hear(pcm).await {
+    // Fast for the reply; the verbatim record follows once the reply is on its way.
+    let verbatim = pcm.clone();
+    let result = match models.hear_pass(pcm, Pass::Fast).await {
         Ok(h) => h,
         Err(e) => return Answered::Failed(e.to_string()),
     };
-    let text = heard.transcript.text();
+    let heard = std::time::Instant::now();
+    let text = result.transcript.text();
     if text.trim().is_empty() {
         return Answered::NotHeard("no words in the turn".into());
     }
-    let word_timings = match serde_json::to_value(&heard.transcript.words) {
+    let word_timings = match serde_json::to_value(&result.transcript.words) {
         Ok(v) => v,
         Err(e) => return Answered::Failed(e.to_string()),
     };
@@ -1305,11 +1418,26 @@ async fn submit_turn(
             data: recording,
         },
     };
-    match interview
-        .spoken(CandidateInput::Answer { text }, speech)
+    let outcome = match interview
+        .spoken(CandidateInput::Answer { text: text.clone() }, speech)
         .await
     {
-        Ok(_) => Answered::Submitted,
-        Err(e) => Answered::Failed(e.to_string()),
+        Ok(o) => o,
+        Err(e) => return Answered::Failed(e.to_string()),
+    };
+    let answered = std::time::Instant::now();
+    let record = outcome
+        .turns
+        .iter()
+        .find(|t| t.speaker == "candidate")
+        .map(|t| Verbatim {
+            turn_id: t.id,
+            pcm: verbatim,
+            fast: text,
+        });
+    Answered::Submitted {
+        heard,
+        answered,
+        record,
     }
 }

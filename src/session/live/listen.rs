@@ -33,8 +33,9 @@ const MAX_TURN: usize = RATE * 120;
 pub enum Hearing {
     /// The candidate has spoken for `barge_in_ms` without a break.
     Speaking,
-    /// A finished turn: its audio, from just before the speech to where the speech ended.
-    Turn { audio: Vec<f32> },
+    /// A finished turn: its audio, from just before the speech to where the speech ended,
+    /// and how much silence after it was heard before the turn was judged over (seconds).
+    Turn { audio: Vec<f32>, waited: f64 },
 }
 
 /// Turn-taking over a stream, sans I/O.
@@ -141,8 +142,9 @@ impl Turns {
         let from = start.max(self.base) - self.base;
         let to = speech_end.clamp(start, self.end()) - self.base;
         let audio = self.audio[from..to].to_vec();
+        let waited = self.end().saturating_sub(speech_end) as f64 / RATE as f64;
         self.drop_before(speech_end.min(self.end()));
-        (!audio.is_empty()).then_some(Hearing::Turn { audio })
+        (!audio.is_empty()).then_some(Hearing::Turn { audio, waited })
     }
 
     fn drop_before(&mut self, at: usize) {
@@ -226,7 +228,7 @@ pub fn spawn(
                     for h in turns.push(frame, p, &mut ask) {
                         let span = match &h {
                             Hearing::Speaking => ECHO_SPAN,
-                            Hearing::Turn { audio } => {
+                            Hearing::Turn { audio, .. } => {
                                 (audio.len() as f64 / RATE as f64 + 0.5).min(MAX_ECHO_SPAN)
                             }
                         };
@@ -275,7 +277,7 @@ mod tests {
         // 1 s silence, 1 s speech, then silence until the model (which agrees) is asked.
         let out = run(&mut t, &[(0.0, 31), (0.9, 31), (0.0, 20)], 0.9);
         assert_eq!(out[0], Hearing::Speaking, "{out:?}");
-        let Some(Hearing::Turn { audio }) = out.get(1) else {
+        let Some(Hearing::Turn { audio, .. }) = out.get(1) else {
             panic!("no turn: {out:?}")
         };
         let first = (audio[0] * 1e7).round() as usize;
@@ -298,7 +300,7 @@ mod tests {
             .filter(|h| matches!(h, Hearing::Turn { .. }))
             .collect();
         assert_eq!(turns.len(), 1, "{out:?}");
-        let Hearing::Turn { audio } = turns[0] else {
+        let Hearing::Turn { audio, .. } = turns[0] else {
             unreachable!()
         };
         assert!(

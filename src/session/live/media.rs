@@ -44,6 +44,11 @@ pub enum AudioCommand {
 /// What the audio task reports to the session.
 #[derive(Debug)]
 pub enum Played {
+    /// A sentence of `turn` was queued to play.
+    Queued {
+        turn: i64,
+        at: std::time::Instant,
+    },
     Report(FrameReport),
     /// Nothing more queued: the interviewer has finished speaking.
     Drained,
@@ -71,6 +76,8 @@ pub async fn audio_task(
                 None => return,
                 Some(AudioCommand::Say { generation, .. }) if generation < current => {}
                 Some(AudioCommand::Say { sentence, .. }) => {
+                    let queued = Played::Queued { turn: sentence.turn, at: std::time::Instant::now() };
+                    let _ = played.try_send(queued);
                     let track = VisemeTrack::new(&sentence.phonemes, VisemeSettings::default());
                     let at = playout.schedule(sentence, clock.now() + SCHEDULE_LEAD);
                     let _ = video.send(VideoCommand::Cue(Cue::Say { track, at }));

@@ -15,6 +15,7 @@ pub mod media;
 pub mod playout;
 mod registry;
 mod silence;
+pub mod timing;
 pub mod video;
 
 use serde::{Deserialize, Serialize};
@@ -93,6 +94,10 @@ pub enum ServerMessage {
         turn: i64,
         text: String,
     },
+    /// A turn changed after it was sent (a spoken answer's verbatim transcript).
+    Revised {
+        turn: crate::session::TurnView,
+    },
     /// A turn cut short by the candidate: the words that were said.
     Interrupted {
         turn: i64,
@@ -124,6 +129,9 @@ pub(crate) enum Command {
     Watch {
         offer: String,
         reply: oneshot::Sender<Result<Connected, LiveError>>,
+    },
+    Timings {
+        reply: oneshot::Sender<Result<Vec<timing::TurnTiming>, LiveError>>,
     },
 }
 
@@ -179,6 +187,11 @@ impl LiveHandle {
     /// A recruiter's offer to watch the interview.
     pub async fn watch(&self, offer: String) -> Result<Connected, LiveError> {
         self.ask(|reply| Command::Watch { offer, reply }).await
+    }
+
+    /// Per-turn stage timings of this session so far (benchmarks, diagnostics).
+    pub async fn timings(&self) -> Result<Vec<timing::TurnTiming>, LiveError> {
+        self.ask(|reply| Command::Timings { reply }).await
     }
 
     pub async fn hangup(&self, connection: u64) {

@@ -22,7 +22,7 @@ use crate::rtc::video_codec::{VideoEncoder, VideoSettings};
 /// H.264 encode and the hand-over.
 const ENCODE_MARGIN: f64 = 0.03;
 /// Frames this late (seconds past their send time) count as falling behind.
-const LATE: f64 = 0.02;
+const LATE: f64 = 0.008;
 
 /// What the face does, at a time on the media clock.
 #[derive(Debug, Clone)]
@@ -104,11 +104,13 @@ impl Pacing {
         }
     }
 
+    /// Full rate only while the mouth moves: listening and thinking need little motion,
+    /// and the CPU they leave goes to hearing and answering the candidate.
     pub fn interval(&self, activity: Activity) -> f64 {
-        let fps = if activity == Activity::Idle {
-            self.idle_fps.min(self.active_fps)
-        } else {
+        let fps = if activity == Activity::Speaking {
             self.active_fps
+        } else {
+            self.idle_fps.min(self.active_fps)
         };
         1.0 / fps
     }
@@ -270,6 +272,7 @@ mod tests {
         let mut p = Pacing::new(25, 10);
         assert!((p.interval(Activity::Speaking) - 0.04).abs() < 1e-9);
         assert!((p.interval(Activity::Idle) - 0.1).abs() < 1e-9);
+        assert!((p.interval(Activity::Listening) - 0.1).abs() < 1e-9);
         for _ in 0..3 {
             p.record(0.05);
         }

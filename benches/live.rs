@@ -1,0 +1,635 @@
+//! Live interviews over loopback, each driven by a webrtc-rs caller that answers with
+//! recorded speech (the LibriVox fixtures): the real server, models, renderer and codecs.
+//!
+//! 1. Voice to voice: from the end of the candidate's speech (known from the WAV) to the
+//!    first packet of the interviewer's reply, p50/p95 over the turns, with the server's
+//!    stage breakdown (end of turn, transcript, reply, first speech, first packet).
+//! 2. Lip-sync at the receiver: decoded audio loudness against the decoded video's mouth
+//!    movement, both placed on the sender's clock through RTCP sender reports (as a browser
+//!    does), per reply; and its drift over the session.
+//! 3. Capacity: 1, 2, 3… concurrent interviews, a few turns each: p95 voice to voice, audio
+//!    gaps at the receiver (a packet more than 80 ms after the one before), memory per session.
+//!
+//! Run: `cargo bench --bench live` (needs scripts/fetch-models). Knobs: LIVE_TURNS (30),
+//! LIVE_MINUTES (10, the longest the first session runs), LIVE_MAX_SESSIONS (6),
+//! LIVE_CAPACITY_TURNS (4), LIVE_WIDTH/LIVE_HEIGHT/LIVE_MSAA (the config's 640×480, 4).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use interviewer::animate::{AvatarPose, Viseme};
+use interviewer::app::{App, AppState, Engines};
+use interviewer::auth::{Role, password};
+use interviewer::config::Config;
+use interviewer::render::measure::{self, Region};
+use interviewer::render::{Avatar, FrameSettings, Gpu, Renderer, VideoFrame};
+use interviewer::rtc::client::{Call, CallOptions, Received};
+use reqwest::cookie::CookieStore;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "bench-password-1";
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> anyhow::Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::default();
+    config.server.host = "127.0.0.1".into();
+    config.server.port = 0;
+    config.database.url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
+    config.content.question_bank_dir = root.join("question-bank");
+    config.content.prompts_dir = root.join("prompts");
+    config.avatar.model = root.join("avatar/interviewer.glb");
+    config.avatar.width = env_num("LIVE_WIDTH", 640) as u32;
+    config.avatar.height = env_num("LIVE_HEIGHT", 480) as u32;
+    config.avatar.msaa = env_num("LIVE_MSAA", 4) as u32;
+    config.rtc.udp_addrs = vec!["127.0.0.1:0".into()];
+    config.rtc.remote_networks = vec!["127.0.0.0/8".into()];
+    // Answers come on cue; the silence prompts would only add noise.
+    config.live.prompt_after_secs = 600;
+    config.live.end_after_secs = 600;
+    config.validate()?;
+    let frame = FrameSettings {
+        width: config.avatar.width,
+        height: config.avatar.height,
+        msaa: config.avatar.msaa,
+    };
+    println!(
+        "live bench: video {}×{} msaa {} at up to {} fps; {} cores",
+        frame.width,
+        frame.height,
+        frame.msaa,
+        config.rtc.video_fps,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let app = App::build(config, Engines::default()).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped(std::future::pending::<()>()));
+    let answers = load_answers(&root)?;
+    let mouth = Arc::new(MouthProbe::new(&root, frame)?);
+    let recruiter = Staff::create(&state, &base).await?;
+
+    // 1 and 2: one long interview.
+    let turns = env_num("LIVE_TURNS", 30) as usize;
+    let minutes = env_num("LIVE_MINUTES", 10);
+    let mut session = Session::start(&state, &base, &recruiter, &mouth).await?;
+    let started = Instant::now();
+    let mut v2v = Vec::new();
+    let mut i = 0usize;
+    while (v2v.len() < turns || started.elapsed() < Duration::from_secs(minutes * 60))
+        && started.elapsed() < Duration::from_secs(minutes * 60 + 120)
+    {
+        match session.turn(&answers[i % answers.len()]).await? {
+            Some(latency) => v2v.push(latency),
+            None => break,
+        }
+        i += 1;
+    }
+    let span = started.elapsed();
+    let timings = state
+        .live
+        .running(session.id)
+        .context("the session ended early")?
+        .timings()
+        .await?;
+    let each: Vec<String> = v2v.iter().map(|l| format!("{:.0}", l * 1000.0)).collect();
+    println!("turns (ms): {}", each.join(" "));
+    report_latency(&v2v, &timings);
+    report_lipsync(&session.call.received, span);
+    session.call.close().await;
+    drop(session);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // 3: capacity.
+    let max_sessions = env_num("LIVE_MAX_SESSIONS", 6) as usize;
+    let per_session = env_num("LIVE_CAPACITY_TURNS", 4) as usize;
+    println!("\ncapacity ({per_session} turns per session):");
+    println!("  sessions  v2v p50   v2v p95   audio gaps>80ms  RSS/session");
+    let mut held = 0;
+    for n in 1..=max_sessions {
+        let rss_before = rss_mib();
+        let mut sessions = Vec::new();
+        for _ in 0..n {
+            sessions.push(Session::start(&state, &base, &recruiter, &mouth).await?);
+        }
+        let rss_connected = rss_mib();
+        let runs = sessions.into_iter().enumerate().map(|(k, mut s)| {
+            let answers = answers.clone();
+            tokio::spawn(async move {
+                let mut lat = Vec::new();
+                for t in 0..per_session {
+                    match s.turn(&answers[(k + t) % answers.len()]).await {
+                        Ok(Some(l)) => lat.push(l),
+                        _ => break,
+                    }
+                }
+                let gaps = audio_gaps(&s.call.received);
+                s.call.close().await;
+                (lat, gaps)
+            })
+        });
+        let mut all = Vec::new();
+        let mut gaps = 0;
+        for r in futures_util::future::join_all(runs).await {
+            let (lat, g) = r?;
+            all.extend(lat);
+            gaps += g;
+        }
+        let (p50, p95) = (percentile(&all, 0.5), percentile(&all, 0.95));
+        let each: Vec<String> = all.iter().map(|l| format!("{:.0}", l * 1000.0)).collect();
+        println!("            turns (ms): {}", each.join(" "));
+        let per = (rss_connected - rss_before) / n as f64;
+        println!(
+            "  {n:>8}  {:>6.0} ms {:>6.0} ms {gaps:>12}  {per:>8.0} MiB",
+            p50 * 1000.0,
+            p95 * 1000.0
+        );
+        if p95 <= 1.5 && gaps == 0 && all.len() >= n * per_session / 2 {
+            held = n;
+        } else {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+    println!("  held with p95 ≤ 1.5 s and no audio gaps: {held} concurrent interviews");
+    Ok(())
+}
+
+/// A recorded answer: its samples (16 kHz) and where its speech ends.
+#[derive(Clone)]
+struct Answer {
+    samples: Vec<f32>,
+    speech_end: f64,
+}
+
+fn load_answers(root: &std::path::Path) -> anyhow::Result<Vec<Answer>> {
+    let dir = root.join("tests/fixtures/audio/librivox");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let pcm = interviewer::audio::wav::read_file(p)?;
+            // Where the speech ends: the last 20 ms window above the noise floor.
+            let last = pcm
+                .samples
+                .chunks(320)
+                .rposition(|w| rms(w) > 0.01)
+                .context("a silent fixture")?;
+            Ok(Answer {
+                speech_end: (last + 1) as f64 * 0.02,
+                samples: pcm.samples,
+            })
+        })
+        .collect()
+}
+
+fn rms(s: &[f32]) -> f32 {
+    (s.iter().map(|x| x * x).sum::<f32>() / s.len().max(1) as f32).sqrt()
+}
+
+fn percentile(v: &[f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    s[((s.len() - 1) as f64 * q).round() as usize]
+}
+
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The mouth's movement in a decoded frame, from the server's own rest frame and mouth box.
+struct MouthProbe {
+    rest: VideoFrame,
+    region: Region,
+}
+
+impl MouthProbe {
+    fn new(root: &std::path::Path, frame: FrameSettings) -> anyhow::Result<Self> {
+        let avatar = Avatar::load(&root.join("avatar/interviewer.glb"))?;
+        let mut r = Renderer::new(Gpu::shared()?, &avatar, frame)?;
+        let rest = r.render_still(&AvatarPose::holding(Viseme::Sil))?;
+        let region = measure::mouth_region(&avatar, r.view_projection(), frame.width, frame.height)
+            .context("no mouth on screen")?;
+        Ok(Self { rest, region })
+    }
+
+    fn of(&self, f: &VideoFrame) -> f32 {
+        if (f.width, f.height) != (self.rest.width, self.rest.height) {
+            return 0.0;
+        }
+        measure::mouth_change(f, &self.rest, self.region)
+    }
+}
+
+/// A recruiter who invites the bench's candidates.
+struct Staff {
+    http: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+    base: String,
+    job: i64,
+}
+
+impl Staff {
+    async fn create(state: &AppState, base: &str) -> anyhow::Result<Self> {
+        let db = &state.db;
+        let org = interviewer::db::organizations::create(db, "Bench Co").await?;
+        interviewer::db::users::create(
+            db,
+            interviewer::db::users::NewUser {
+                organization_id: Some(org.id),
+                email: "rec@bench.example",
+                password_hash: Some(password::hash(PASSWORD)?),
+                role: Role::Recruiter,
+                display_name: "Bench Recruiter",
+            },
+        )
+        .await?;
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .build()?;
+        let mut s = Self {
+            http,
+            jar,
+            base: base.to_owned(),
+            job: 0,
+        };
+        s.post(
+            "/api/auth/login",
+            json!({ "email": "rec@bench.example", "password": PASSWORD }),
+        )
+        .await?;
+        // A long role: every question of the non-coding banks, one follow-up each.
+        let banks = s.get("/api/banks").await?;
+        let mut items = Vec::new();
+        for bank in banks["banks"].as_array().context("banks")? {
+            let slug = bank["slug"].as_str().unwrap_or_default();
+            if slug.starts_with("coding") {
+                continue;
+            }
+            let id = bank["id"].as_i64().context("bank id")?;
+            let full = s.get(&format!("/api/banks/{id}")).await?;
+            for q in full["questions"].as_array().context("questions")? {
+                items.push(json!({ "question_id": q["id"], "max_follow_ups": 1 }));
+            }
+        }
+        let ids: Vec<i64> = banks["banks"]
+            .as_array()
+            .context("banks")?
+            .iter()
+            .filter(|b| !b["slug"].as_str().unwrap_or_default().starts_with("coding"))
+            .filter_map(|b| b["id"].as_i64())
+            .collect();
+        let job = s
+            .post(
+                "/api/jobs",
+                json!({ "title": "Bench role", "bank_ids": ids }),
+            )
+            .await?;
+        s.job = job["id"].as_i64().context("job id")?;
+        s.put(
+            &format!("/api/jobs/{}/plan", s.job),
+            json!({ "items": items }),
+        )
+        .await?;
+        Ok(s)
+    }
+
+    fn csrf(&self) -> String {
+        let url = self.base.parse().expect("base URL");
+        self.jar
+            .cookies(&url)
+            .and_then(|h| h.to_str().ok().map(str::to_owned))
+            .and_then(|c| {
+                c.split("; ")
+                    .find_map(|kv| kv.strip_prefix("iv_csrf=").map(str::to_owned))
+            })
+            .unwrap_or_default()
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> anyhow::Result<Value> {
+        let res = req
+            .header("x-csrf-token", self.csrf())
+            .header("origin", &self.base)
+            .send()
+            .await?;
+        let status = res.status();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("{status}: {body}");
+        }
+        Ok(body)
+    }
+
+    async fn get(&self, path: &str) -> anyhow::Result<Value> {
+        self.send(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> anyhow::Result<Value> {
+        self.send(self.http.post(format!("{}{path}", self.base)).json(&body))
+            .await
+    }
+
+    async fn put(&self, path: &str, body: Value) -> anyhow::Result<Value> {
+        self.send(self.http.put(format!("{}{path}", self.base)).json(&body))
+            .await
+    }
+}
+
+static NEXT_CANDIDATE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
+/// One candidate in one live interview.
+struct Session {
+    id: i64,
+    call: Call,
+}
+
+impl Session {
+    async fn start(
+        _state: &AppState,
+        base: &str,
+        staff: &Staff,
+        mouth: &Arc<MouthProbe>,
+    ) -> anyhow::Result<Self> {
+        let n = NEXT_CANDIDATE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let invite = staff
+            .post(
+                &format!("/api/jobs/{}/invitations", staff.job),
+                json!({ "email": format!("cand{n}@bench.example"), "name": format!("Candidate {n}") }),
+            )
+            .await?;
+        let link = invite["link"].as_str().context("link")?.to_owned();
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let res = http.get(&link).send().await?;
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .context("the invitation did not redirect")?;
+        let id: i64 = location.rsplit('/').next().context("id")?.parse()?;
+        let url = base.parse()?;
+        let cookie = jar
+            .cookies(&url)
+            .and_then(|h| h.to_str().ok().map(str::to_owned))
+            .context("no session cookie")?;
+        let csrf = cookie
+            .split("; ")
+            .find_map(|kv| kv.strip_prefix("iv_csrf=").map(str::to_owned))
+            .context("no csrf cookie")?;
+        let res = http
+            .post(format!("{base}/api/interviews/{id}/messages"))
+            .header("x-csrf-token", &csrf)
+            .header("origin", base)
+            .json(&json!({ "type": "consent", "accepted": true }))
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            bail!("consent refused: {}", res.status());
+        }
+        let probe = mouth.clone();
+        let options = CallOptions {
+            probe: Some(Box::new(move |f: &VideoFrame| probe.of(f))),
+            ..CallOptions::default()
+        };
+        let (mut call, _) = Call::dial(&http, base, id, &cookie, &csrf, options).await?;
+        call.connected(Duration::from_secs(20)).await?;
+        let s = Self { id, call };
+        s.until_listening(Duration::from_secs(120)).await?;
+        Ok(s)
+    }
+
+    fn state(&self) -> Option<String> {
+        self.call.received.lock().unwrap().state.clone()
+    }
+
+    async fn until_listening(&self, within: Duration) -> anyhow::Result<()> {
+        let end = Instant::now() + within;
+        loop {
+            match self.state().as_deref() {
+                Some("listening") => return Ok(()),
+                Some("ended" | "paused") => bail!("the interview ended"),
+                _ => {}
+            }
+            if Instant::now() > end {
+                bail!("the interviewer never started listening");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Speaks `answer` and waits for the reply's first packet: the voice-to-voice time, or
+    /// `None` when the interview has ended.
+    async fn turn(&mut self, answer: &Answer) -> anyhow::Result<Option<f64>> {
+        if self.state().as_deref() != Some("listening") {
+            return Ok(None);
+        }
+        let packets_before = self.call.received.lock().unwrap().audio.len();
+        let sent = Instant::now();
+        self.call.say(&answer.samples, 16_000).await?;
+        let speech_end = sent + Duration::from_secs_f64(answer.speech_end);
+        // The reply: the first loud packet after the speech ended.
+        let end = speech_end + Duration::from_secs(30);
+        let first = loop {
+            {
+                let r = self.call.received.lock().unwrap();
+                let loud = r.audio[packets_before..].iter().find(|a| {
+                    a.at > speech_end
+                        && rms(&r.audio16k[a.sample..(a.sample + 320).min(r.audio16k.len())]) > 0.01
+                });
+                if let Some(a) = loud {
+                    break Some(a.at);
+                }
+                if matches!(r.state.as_deref(), Some("ended" | "paused")) {
+                    break None;
+                }
+            }
+            if Instant::now() > end {
+                break None;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        };
+        let Some(first) = first else {
+            return Ok(None);
+        };
+        let latency = first.saturating_duration_since(speech_end).as_secs_f64();
+        if self.until_listening(Duration::from_secs(60)).await.is_err() {
+            return Ok(None);
+        }
+        Ok(Some(latency))
+    }
+}
+
+fn report_latency(v2v: &[f64], timings: &[interviewer::session::live::timing::TurnTiming]) {
+    println!(
+        "\nvoice to voice over {} turns (end of the candidate's speech → first reply packet at the caller):",
+        v2v.len()
+    );
+    println!(
+        "  p50 {:.0} ms, p95 {:.0} ms, min {:.0} ms, max {:.0} ms",
+        percentile(v2v, 0.5) * 1000.0,
+        percentile(v2v, 0.95) * 1000.0,
+        v2v.iter().copied().fold(f64::INFINITY, f64::min) * 1000.0,
+        v2v.iter().copied().fold(0.0, f64::max) * 1000.0
+    );
+    println!(
+        "  server stages over {} turns (p50 / p95 ms):",
+        timings.len()
+    );
+    type Stage = fn(&interviewer::session::live::timing::TurnTiming) -> f64;
+    let stages: [(&str, Stage); 6] = [
+        ("end of turn (silence heard)", |t| t.end_of_turn),
+        ("transcript", |t| t.transcribe),
+        ("reply", |t| t.reply),
+        ("first speech synthesized", |t| t.first_speech),
+        ("first packet sent", |t| t.first_packet),
+        ("server total", |t| t.total()),
+    ];
+    for (name, f) in stages {
+        let v: Vec<f64> = timings.iter().map(f).collect();
+        println!(
+            "    {name:<30} {:>6.0} / {:>6.0}",
+            percentile(&v, 0.5) * 1000.0,
+            percentile(&v, 0.95) * 1000.0
+        );
+    }
+}
+
+fn report_lipsync(received: &Mutex<Received>, span: Duration) {
+    let r = received.lock().unwrap();
+    // The receiver's clock: both streams leave the server at their media time, so arrival
+    // is the server's timeline plus the network's (equal) delay. Video frames count from
+    // their last packet's arrival and decode, as a player sees them.
+    let Some(base) = r.audio.first().map(|a| a.at) else {
+        return;
+    };
+    let secs = |at: Instant| at.saturating_duration_since(base).as_secs_f64();
+    // Both signals on a 100 Hz grid.
+    const HZ: f64 = 100.0;
+    let audio: Vec<(f64, f32)> = r
+        .audio
+        .iter()
+        .map(|a| {
+            let end = (a.sample + 320).min(r.audio16k.len());
+            (secs(a.at), rms(&r.audio16k[a.sample..end]))
+        })
+        .collect();
+    let video: Vec<(f64, f32)> = r.frames.iter().map(|f| (secs(f.at), f.probe)).collect();
+    let (Some(t0), Some(t1)) = (
+        audio
+            .first()
+            .map(|a| a.0)
+            .zip(video.first().map(|v| v.0))
+            .map(|(a, v)| a.max(v)),
+        audio
+            .last()
+            .map(|a| a.0)
+            .zip(video.last().map(|v| v.0))
+            .map(|(a, v)| a.min(v)),
+    ) else {
+        return;
+    };
+    let grid = |series: &[(f64, f32)], from: f64, to: f64| -> Vec<f32> {
+        let n = ((to - from) * HZ) as usize;
+        let mut j = 0;
+        (0..n)
+            .map(|i| {
+                let t = from + i as f64 / HZ;
+                while j + 1 < series.len() && series[j + 1].0 <= t {
+                    j += 1;
+                }
+                series[j].1
+            })
+            .collect()
+    };
+    // Per window of speech: 20 s windows across the session, each with its own lag.
+    let mut offsets = Vec::new();
+    let mut from = t0;
+    while from + 20.0 <= t1 {
+        let a = grid(&audio, from, from + 20.0);
+        let v = grid(&video, from, from + 20.0);
+        if a.iter().copied().fold(0.0, f32::max) > 0.02
+            && let Some((lag, corr)) = measure::best_lag(&v, &a, HZ, 0.2)
+            && corr > 0.3
+        {
+            offsets.push((from - t0, lag, corr));
+        }
+        from += 20.0;
+    }
+    println!(
+        "\nlip-sync at the receiver (mouth movement vs loudness on arrival; + = picture late), {:.1} min session, {} windows of 20 s:",
+        span.as_secs_f64() / 60.0,
+        offsets.len()
+    );
+    if offsets.is_empty() {
+        println!("  no window with speech and a clear correlation");
+        return;
+    }
+    let lags: Vec<f64> = offsets.iter().map(|o| o.1).collect();
+    println!(
+        "  offset p50 {:+.1} ms, min {:+.1} ms, max {:+.1} ms, mean correlation {:.2}",
+        percentile(&lags, 0.5) * 1000.0,
+        lags.iter().copied().fold(f64::INFINITY, f64::min) * 1000.0,
+        lags.iter().copied().fold(f64::NEG_INFINITY, f64::max) * 1000.0,
+        offsets.iter().map(|o| f64::from(o.2)).sum::<f64>() / offsets.len() as f64
+    );
+    // Drift: least-squares slope of offset against time.
+    let n = offsets.len() as f64;
+    let (mt, ml) = (
+        offsets.iter().map(|o| o.0).sum::<f64>() / n,
+        offsets.iter().map(|o| o.1).sum::<f64>() / n,
+    );
+    let cov: f64 = offsets.iter().map(|o| (o.0 - mt) * (o.1 - ml)).sum();
+    let var: f64 = offsets.iter().map(|o| (o.0 - mt).powi(2)).sum();
+    if var > 0.0 {
+        println!(
+            "  drift {:+.2} ms per minute (first window {:+.1} ms, last {:+.1} ms)",
+            cov / var * 60.0 * 1000.0,
+            offsets[0].1 * 1000.0,
+            offsets[offsets.len() - 1].1 * 1000.0
+        );
+    }
+}
+
+/// Audio packets that arrived more than 80 ms after the one before: a receiver with a
+/// usual jitter buffer would have run dry.
+fn audio_gaps(received: &Mutex<Received>) -> usize {
+    let r = received.lock().unwrap();
+    r.audio
+        .windows(2)
+        .filter(|w| w[1].at.saturating_duration_since(w[0].at) > Duration::from_millis(80))
+        .count()
+}
