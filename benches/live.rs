@@ -128,12 +128,27 @@ async fn main() -> anyhow::Result<()> {
         let rss_connected = rss_mib();
         let runs = sessions.into_iter().enumerate().map(|(k, mut s)| {
             let answers = answers.clone();
+            let state = state.clone();
             tokio::spawn(async move {
                 let mut lat = Vec::new();
                 for t in 0..per_session {
                     match s.turn(&answers[(k + t) % answers.len()]).await {
                         Ok(Some(l)) => lat.push(l),
                         _ => break,
+                    }
+                }
+                if let Some(live) = state.live.running(s.id)
+                    && let Ok(timings) = live.timings().await
+                {
+                    for t in timings {
+                        println!(
+                            "            server: end of turn {:.0}, transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms",
+                            t.end_of_turn * 1e3,
+                            t.transcribe * 1e3,
+                            t.reply * 1e3,
+                            t.first_speech * 1e3,
+                            t.first_packet * 1e3
+                        );
                     }
                 }
                 let gaps = audio_gaps(&s.call.received);

@@ -635,6 +635,7 @@ impl Live {
                     RTCPeerConnectionState::Connected => {
                         conn.connected = true;
                         self.lost_since = None;
+                        let _ = self.video.send(VideoCommand::Resume);
                         // Frames sent before the handshake finished are lost: start afresh.
                         let _ = self.video.send(VideoCommand::Keyframe);
                         self.say_unsaid().await;
@@ -666,6 +667,9 @@ impl Live {
     fn connection_lost(&mut self) {
         if let Some(c) = self.conn.as_mut() {
             c.connected = false;
+        }
+        if self.watchers.is_empty() {
+            let _ = self.video.send(VideoCommand::Pause);
         }
         if self.lost_since.is_none() {
             tracing::info!("live connection lost; waiting for the candidate to come back");
@@ -1118,6 +1122,7 @@ impl Live {
                 let _ = keyframes.send(VideoCommand::Keyframe);
             }
         });
+        let _ = self.video.send(VideoCommand::Resume);
         self.watchers.push(Watcher {
             id,
             peer: Arc::new(peer),

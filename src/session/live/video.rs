@@ -44,6 +44,9 @@ pub enum VideoCommand {
     Cue(Cue),
     /// The receiver lost its picture (PLI/FIR) or a new connection joined.
     Keyframe,
+    /// Nobody is connected: render nothing until `Resume`.
+    Pause,
+    Resume,
     Stop,
 }
 
@@ -151,6 +154,7 @@ pub fn spawn(
                 pacing: Pacing::new(plan.fps, plan.idle_fps),
                 cues: Vec::new(),
                 frames,
+                paused: true,
             };
             if let Err(e) = v.run(rx) {
                 tracing::error!(error = %e, "the avatar's video stopped");
@@ -168,6 +172,7 @@ struct VideoLoop {
     pacing: Pacing,
     cues: Vec<Cue>,
     frames: mpsc::Sender<EncodedFrame>,
+    paused: bool,
 }
 
 impl VideoLoop {
@@ -180,6 +185,21 @@ impl VideoLoop {
             let start_at = self.clock.instant(t - interval - ENCODE_MARGIN);
             if !self.wait_until(start_at, &rx)? {
                 return Ok(());
+            }
+            if self.paused {
+                // Nobody to send to: wait for a connection, then start from now.
+                while self.paused {
+                    match rx.recv() {
+                        Ok(c) => {
+                            if !self.command(c) {
+                                return Ok(());
+                            }
+                        }
+                        Err(_) => return Ok(()),
+                    }
+                }
+                t = self.clock.now() + interval + ENCODE_MARGIN;
+                continue;
             }
             self.apply_cues(t);
             let pose = self.animator.pose(t);
@@ -232,12 +252,25 @@ impl VideoLoop {
                     Err(RecvTimeoutError::Disconnected) => return Ok(false),
                 }
             };
-            match cmd {
-                VideoCommand::Cue(c) => self.cues.push(c),
-                VideoCommand::Keyframe => self.encoder.request_keyframe(),
-                VideoCommand::Stop => return Ok(false),
+            if !self.command(cmd) {
+                return Ok(false);
             }
         }
+    }
+
+    /// Applies a command; false on `Stop`.
+    fn command(&mut self, cmd: VideoCommand) -> bool {
+        match cmd {
+            VideoCommand::Cue(c) => self.cues.push(c),
+            VideoCommand::Keyframe => self.encoder.request_keyframe(),
+            VideoCommand::Pause => self.paused = true,
+            VideoCommand::Resume => {
+                self.paused = false;
+                self.encoder.request_keyframe();
+            }
+            VideoCommand::Stop => return false,
+        }
+        true
     }
 
     /// Hands the animator every cue due by `t`, in time order. Speech is handed over a
