@@ -16,6 +16,10 @@ use serde_json::json;
 use crate::helpers::*;
 
 const WIDTH: u32 = 320;
+
+/// Live calls are real time: two at once on a two-core machine would starve each other's
+/// audio and turn-taking and test the machine rather than the code. One at a time.
+pub static ONE_CALL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const HEIGHT: u32 = 240;
 
 /// Loopback only, a small picture, one sample per pixel: the test machine has two cores.
@@ -97,6 +101,7 @@ pub fn mouth_reference() -> (VideoFrame, Region) {
 
 #[tokio::test]
 async fn signaling_refuses_what_it_cannot_answer() {
+    let _one = ONE_CALL.lock().await;
     let app = spawn_with(live_config, None).await;
     let org = create_org(&app, "Acme").await;
     create_user(&app, "rec@acme.example", Role::Recruiter, Some(org)).await;
@@ -162,6 +167,7 @@ async fn signaling_refuses_what_it_cannot_answer() {
 
 #[tokio::test]
 async fn the_greeting_is_heard_and_seen_with_a_moving_mouth() {
+    let _one = ONE_CALL.lock().await;
     let app = spawn_with(live_config, None).await;
     let (candidate, id) = consented_candidate(&app).await;
     let (call, connection) = dial(&app, &candidate, id, 400).await;
@@ -248,6 +254,7 @@ async fn transcript(c: &Client, id: i64) -> Vec<serde_json::Value> {
 
 #[tokio::test]
 async fn a_spoken_answer_lands_in_the_transcript_and_is_followed_up() {
+    let _one = ONE_CALL.lock().await;
     let app = spawn_with(live_config, None).await;
     let (candidate, id) = consented_candidate(&app).await;
     let (call, _) = dial(&app, &candidate, id, 0).await;
@@ -314,6 +321,7 @@ async fn a_spoken_answer_lands_in_the_transcript_and_is_followed_up() {
 
 #[tokio::test]
 async fn speaking_over_the_interviewer_stops_it_and_the_transcript_says_so() {
+    let _one = ONE_CALL.lock().await;
     let app = spawn_with(live_config, None).await;
     let (candidate, id) = consented_candidate(&app).await;
     let (call, _) = dial(&app, &candidate, id, 0).await;
@@ -377,6 +385,7 @@ async fn speaking_over_the_interviewer_stops_it_and_the_transcript_says_so() {
 
 #[tokio::test]
 async fn the_interviewers_own_voice_coming_back_neither_interrupts_nor_answers() {
+    let _one = ONE_CALL.lock().await;
     let app = spawn_with(live_config, None).await;
     let (candidate, id) = consented_candidate(&app).await;
     // A loudspeaker beside the microphone, no echo cancellation: half the level, 150 ms late.
@@ -422,6 +431,7 @@ async fn the_interviewers_own_voice_coming_back_neither_interrupts_nor_answers()
 
 #[tokio::test]
 async fn a_second_tab_takes_over_and_a_lost_connection_resumes_the_question() {
+    let _one = ONE_CALL.lock().await;
     let app = spawn_with(live_config, None).await;
     let (candidate, id) = consented_candidate(&app).await;
     let (first, _) = dial(&app, &candidate, id, 0).await;
@@ -504,6 +514,7 @@ async fn a_second_tab_takes_over_and_a_lost_connection_resumes_the_question() {
 
 #[tokio::test]
 async fn silence_earns_a_gentle_prompt_then_a_polite_pause() {
+    let _one = ONE_CALL.lock().await;
     let app = spawn_with(
         |c| {
             live_config(c);
@@ -546,6 +557,7 @@ async fn silence_earns_a_gentle_prompt_then_a_polite_pause() {
 
 #[tokio::test]
 async fn a_recruiter_watches_the_interview_live() {
+    let _one = ONE_CALL.lock().await;
     let app = spawn_with(live_config, None).await;
     let org = create_org(&app, "Acme").await;
     create_user(&app, "rec@acme.example", Role::Recruiter, Some(org)).await;

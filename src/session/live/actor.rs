@@ -245,8 +245,16 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         keyframe_secs: rtc.keyframe_secs,
     };
     let (frames_tx, frames_rx) = mpsc::channel(4);
-    let (video, video_thread) = video::spawn(clock, ctx.avatar.clone(), plan, id as u64, frames_tx)
-        .map_err(LiveError::Media)?;
+    let lead = media::VideoLead::default();
+    let (video, video_thread) = video::spawn(
+        clock,
+        ctx.avatar.clone(),
+        plan,
+        id as u64,
+        frames_tx,
+        lead.clone(),
+    )
+    .map_err(LiveError::Media)?;
     let encoder = AudioEncoder::new(rtc.audio_bitrate)?;
     let (outputs, outputs_rx) = watch::channel(Vec::new());
     let (relay, _) = watch::channel(Vec::new());
@@ -261,6 +269,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         video.clone(),
         played_tx,
         encoder,
+        lead,
     ));
     tokio::spawn(media::video_sender(clock, frames_rx, outputs_rx));
     let (speech, jobs) = mpsc::channel(16);

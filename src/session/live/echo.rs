@@ -13,8 +13,10 @@ use std::collections::VecDeque;
 const WINDOW_SECS: f64 = 0.01;
 /// The longest round trip considered (network both ways, playout and capture buffers).
 const MAX_LAG_SECS: f64 = 0.8;
-/// Correlation at or above which the microphone is taken for an echo.
-const ECHO_CORRELATION: f32 = 0.6;
+/// Correlation at or above which the microphone is taken for an echo (echoes measure
+/// 0.95 and more; a second voice, tried at every delay, can reach 0.8 by chance over short
+/// spans).
+const ECHO_CORRELATION: f32 = 0.85;
 /// Sent audio quieter than this (RMS) is silence: nothing to echo.
 const SILENT: f32 = 0.003;
 /// How much history each side keeps.

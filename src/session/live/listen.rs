@@ -21,8 +21,11 @@ const RATE: usize = 16_000;
 const FRAME_MS: u32 = (FRAME_SAMPLES * 1000 / RATE) as u32;
 /// Audio kept from before the speech began, so the first syllable is not clipped.
 const PRE_ROLL: usize = RATE * 3 / 10;
-/// How much of the microphone's latest audio the echo guard judges an interruption by.
-const ECHO_SPAN: f64 = 0.6;
+/// How much of the microphone's latest audio the echo guard judges an interruption by: long
+/// enough that two different voices rarely line up by chance (speech envelopes are smooth,
+/// and every round-trip delay is tried), and including the moments before the speech began,
+/// which an echo mirrors and a person talking over the interviewer does not.
+const ECHO_SPAN: f64 = 1.5;
 /// ... and at most a whole turn by (the guard keeps 4 s).
 const MAX_ECHO_SPAN: f64 = 3.5;
 /// The longest turn kept whole; past this the turn ends as if the candidate had paused.

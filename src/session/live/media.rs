@@ -20,6 +20,9 @@ use crate::rtc::audio_codec::{AudioEncoder, FRAME, FRAME_SECS, RATE_HZ};
 /// (which works a frame or two ahead) hears of it before it draws the first frame.
 pub const SCHEDULE_LEAD: f64 = 0.1;
 
+/// The lead the video thread reports (ms), shared with the audio task.
+pub type VideoLead = Arc<std::sync::atomic::AtomicU32>;
+
 /// The current connection's outgoing tracks.
 #[derive(Clone)]
 pub struct Outputs {
@@ -63,6 +66,7 @@ pub async fn audio_task(
     video: std::sync::mpsc::Sender<VideoCommand>,
     played: mpsc::Sender<Played>,
     mut encoder: AudioEncoder,
+    lead: VideoLead,
 ) {
     let mut playout = Playout::starting_at(clock.now() + 0.02);
     let mut frame = [0.0f32; FRAME];
@@ -79,7 +83,10 @@ pub async fn audio_task(
                     let queued = Played::Queued { turn: sentence.turn, at: std::time::Instant::now() };
                     let _ = played.try_send(queued);
                     let track = VisemeTrack::new(&sentence.phonemes, VisemeSettings::default());
-                    let at = playout.schedule(sentence, clock.now() + SCHEDULE_LEAD);
+                    // Beyond what the video thread has already drawn, so the mouth starts
+                    // with the voice (on a slow device the thread works further ahead).
+                    let drawn = f64::from(lead.load(std::sync::atomic::Ordering::Relaxed)) / 1000.0;
+                    let at = playout.schedule(sentence, clock.now() + SCHEDULE_LEAD.max(drawn + 0.01));
                     let _ = video.send(VideoCommand::Cue(Cue::Say { track, at }));
                     was_idle = false;
                 }

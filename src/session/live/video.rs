@@ -7,6 +7,7 @@
 //! falls behind (a software device, a busy machine) before audio could ever suffer.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -19,8 +20,10 @@ use crate::render::{Avatar, FrameSettings, Gpu, Renderer};
 use crate::rtc::video_codec::{VideoEncoder, VideoSettings};
 
 /// How long before its send time a frame's work starts, beyond one frame interval: the
-/// H.264 encode and the hand-over.
+/// H.264 encode and the hand-over to start with; `Pacing` widens it while frames still
+/// leave late (a slow device), up to `MAX_MARGIN`.
 const ENCODE_MARGIN: f64 = 0.03;
+const MAX_MARGIN: f64 = 0.12;
 /// Frames this late (seconds past their send time) count as falling behind.
 const LATE: f64 = 0.008;
 
@@ -75,6 +78,8 @@ pub struct Pacing {
     active_fps: f64,
     late_streak: u32,
     on_time_streak: u32,
+    /// Lead beyond one interval, learned from how late frames leave.
+    margin: f64,
 }
 
 impl Pacing {
@@ -85,11 +90,20 @@ impl Pacing {
             active_fps: f64::from(fps),
             late_streak: 0,
             on_time_streak: 0,
+            margin: ENCODE_MARGIN,
         }
+    }
+
+    /// How long before a frame's send time (beyond one interval) its work starts.
+    pub fn margin(&self) -> f64 {
+        self.margin
     }
 
     /// After a frame went out `lateness` seconds after its time.
     pub fn record(&mut self, lateness: f64) {
+        // Start earlier by a share of the lateness (later by a share of the slack), aiming
+        // a few milliseconds early: frames that leave on time keep the picture in sync.
+        self.margin = (self.margin + 0.2 * (lateness + 0.004)).clamp(ENCODE_MARGIN, MAX_MARGIN);
         if lateness > LATE {
             self.late_streak += 1;
             self.on_time_streak = 0;
@@ -131,6 +145,7 @@ pub fn spawn(
     plan: VideoPlan,
     seed: u64,
     frames: mpsc::Sender<EncodedFrame>,
+    lead: Arc<AtomicU32>,
 ) -> Result<(Sender<VideoCommand>, std::thread::JoinHandle<()>), String> {
     let gpu = Gpu::shared().map_err(|e| e.to_string())?;
     let renderer = Renderer::new(gpu, &avatar, plan.frame).map_err(|e| e.to_string())?;
@@ -155,6 +170,7 @@ pub fn spawn(
                 cues: Vec::new(),
                 frames,
                 paused: true,
+                lead,
             };
             if let Err(e) = v.run(rx) {
                 tracing::error!(error = %e, "the avatar's video stopped");
@@ -173,6 +189,9 @@ struct VideoLoop {
     cues: Vec<Cue>,
     frames: mpsc::Sender<EncodedFrame>,
     paused: bool,
+    /// How far ahead of the media clock the thread draws while the avatar speaks
+    /// (milliseconds), for the audio task to schedule speech beyond it.
+    lead: Arc<AtomicU32>,
 }
 
 impl VideoLoop {
@@ -182,7 +201,7 @@ impl VideoLoop {
         let mut interval = self.pacing.interval(Activity::Idle);
         loop {
             // Work on frame `t` starts one interval before the previous frame leaves.
-            let start_at = self.clock.instant(t - interval - ENCODE_MARGIN);
+            let start_at = self.clock.instant(t - interval - self.pacing.margin());
             if !self.wait_until(start_at, &rx)? {
                 return Ok(());
             }
@@ -198,7 +217,7 @@ impl VideoLoop {
                         Err(_) => return Ok(()),
                     }
                 }
-                t = self.clock.now() + interval + ENCODE_MARGIN;
+                t = self.clock.now() + interval + self.pacing.margin();
                 continue;
             }
             self.apply_cues(t);
@@ -216,6 +235,9 @@ impl VideoLoop {
                     }
                 }
                 self.pacing.record(self.clock.now() - frame.t);
+                let speaking = self.pacing.interval(Activity::Speaking) + self.pacing.margin();
+                self.lead
+                    .store((speaking * 1000.0).ceil() as u32, Ordering::Relaxed);
             }
             interval = self.pacing.interval(self.animator.activity());
             // Speech due before the next frame keeps the full rate.
@@ -320,6 +342,17 @@ mod tests {
         assert!(
             (p.active_fps() - 10.0).abs() < 1e-9,
             "never below the idle rate"
+        );
+        assert!(
+            (p.margin() - MAX_MARGIN).abs() < 1e-9,
+            "late frames start earlier"
+        );
+        for _ in 0..300 {
+            p.record(-0.05);
+        }
+        assert!(
+            (p.margin() - ENCODE_MARGIN).abs() < 1e-9,
+            "early ones later again"
         );
     }
 }
