@@ -69,6 +69,19 @@ pub async fn dial(app: &TestApp, c: &Client, id: i64, keep_frames: usize) -> (Ca
     (call, connection)
 }
 
+/// Runs a closure when dropped (to show what was received when a wait times out).
+struct Defer<F: FnOnce()>(Option<F>);
+
+impl<F: FnOnce()> Drop for Defer<F> {
+    fn drop(&mut self) {
+        if std::thread::panicking()
+            && let Some(f) = self.0.take()
+        {
+            f();
+        }
+    }
+}
+
 /// Polls until `done` holds or `secs` pass.
 pub async fn wait_for(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
     let end = tokio::time::Instant::now() + Duration::from_secs(secs);
@@ -454,6 +467,17 @@ async fn a_second_tab_takes_over_and_a_lost_connection_resumes_the_question() {
     .await;
     let second_rx = second.received.clone();
     // The question the first tab was hearing is asked again, from its start, in the second.
+    let dump = second_rx.clone();
+    let _report = Defer(Some(move || {
+        let r = dump.lock().unwrap();
+        eprintln!(
+            "second tab received: {:?}",
+            r.messages
+                .iter()
+                .map(|(_, m)| m.chars().take(120).collect::<String>())
+                .collect::<Vec<_>>()
+        );
+    }));
     wait_for(90, "the question in the second tab", || {
         let r = second_rx.lock().unwrap();
         r.state.as_deref() == Some("listening")

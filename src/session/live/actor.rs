@@ -726,7 +726,9 @@ impl Live {
 
     /// After a sentence started or the last one ended: the state the client sees.
     async fn speech_changed(&mut self) {
-        if !self.speaking() {
+        // Heard to the end by someone: nothing is left to say. (A drain while no one is
+        // connected is a cut for a new connection, which still has to hear it all.)
+        if !self.speaking() && self.is_connected() {
             self.unsaid.clear();
             self.heard_sentences.clear();
         }
