@@ -221,6 +221,19 @@ pub async fn record(
     Ok(saved)
 }
 
+/// Turn `turn_id`, if it belongs to the interview.
+async fn turn_by_id(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+    turn_id: i64,
+) -> DbResult<turn::Model> {
+    turn::Entity::find_by_id(turn_id)
+        .filter(turn::Column::InterviewId.eq(interview_id))
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
 /// An interviewer turn cut off by the candidate: `text` becomes the words that were heard,
 /// the rest moves to `unsaid`. Only ever shortens a turn, and only once.
 pub async fn cut_short(
@@ -229,11 +242,7 @@ pub async fn cut_short(
     turn_id: i64,
     said: &str,
 ) -> DbResult<turn::Model> {
-    let t = turn::Entity::find_by_id(turn_id)
-        .filter(turn::Column::InterviewId.eq(interview_id))
-        .one(db)
-        .await?
-        .ok_or(DbError::NotFound)?;
+    let t = turn_by_id(db, interview_id, turn_id).await?;
     if t.speaker != "interviewer" || t.unsaid.is_some() {
         return Err(DbError::Conflict(format!(
             "turn {turn_id} is not an interviewer turn that can be cut short"
@@ -259,11 +268,7 @@ pub async fn revise_spoken(
     text: &str,
     word_timings: Value,
 ) -> DbResult<turn::Model> {
-    let t = turn::Entity::find_by_id(turn_id)
-        .filter(turn::Column::InterviewId.eq(interview_id))
-        .one(db)
-        .await?
-        .ok_or(DbError::NotFound)?;
+    let t = turn_by_id(db, interview_id, turn_id).await?;
     if t.speaker != "candidate" || t.audio_end_ms.is_none() {
         return Err(DbError::Conflict(format!(
             "turn {turn_id} is not a spoken answer"

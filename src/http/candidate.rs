@@ -187,16 +187,7 @@ pub async fn live_page(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    match own_interview(&app, &viewer, id).await {
-        Ok(_) => Ok(Html(pages::LIVE).into_response()),
-        Err(ApiError::NotFound) => Ok(pages::message(
-            StatusCode::NOT_FOUND,
-            "Interview not found",
-            "This interview does not exist or is not yours.",
-        )
-        .into_response()),
-        Err(e) => Err(e),
-    }
+    own_page(&app, &viewer, id, pages::LIVE).await
 }
 
 pub async fn room_page(
@@ -204,8 +195,18 @@ pub async fn room_page(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    match own_interview(&app, &viewer, id).await {
-        Ok(_) => Ok(Html(pages::INTERVIEW).into_response()),
+    own_page(&app, &viewer, id, pages::INTERVIEW).await
+}
+
+/// A page of the candidate's own interview; anyone else's is a not-found page.
+async fn own_page(
+    app: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    page: &'static str,
+) -> Result<Response, ApiError> {
+    match own_interview(app, viewer, id).await {
+        Ok(_) => Ok(Html(page).into_response()),
         Err(ApiError::NotFound) => Ok(pages::message(
             StatusCode::NOT_FOUND,
             "Interview not found",

@@ -375,6 +375,54 @@ pub(super) fn spawn(
     LiveHandle { tx }
 }
 
+/// What a new connection gathered before its answer went out.
+struct Gathered {
+    candidates: Vec<RTCIceCandidateInit>,
+    /// Other events that came meanwhile, to handle once the connection is in place.
+    early: Vec<RtcEvent>,
+    complete: bool,
+    /// The answer with the candidates gathered so far.
+    sdp: String,
+}
+
+/// Waits up to `GATHER_WAIT` for the server's candidates (host candidates come at once).
+async fn gather(peer: &Peer, events: &mut mpsc::Receiver<RtcEvent>) -> Gathered {
+    let mut g = Gathered {
+        candidates: Vec::new(),
+        early: Vec::new(),
+        complete: false,
+        sdp: String::new(),
+    };
+    let wait = tokio::time::sleep(GATHER_WAIT);
+    tokio::pin!(wait);
+    while !g.complete {
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Some(RtcEvent::Candidate(c)) => g.candidates.push(c),
+                Some(RtcEvent::GatheringComplete) => g.complete = true,
+                Some(other) => g.early.push(other),
+                None => break,
+            },
+            _ = &mut wait => break,
+        }
+    }
+    g.sdp = peer
+        .local_sdp()
+        .await
+        .unwrap_or_else(|| peer.answer.clone());
+    g
+}
+
+/// Passes the receiver's requests for a full picture (PLI/FIR) to the video thread.
+fn watch_keyframes(peer: &Peer, video: &std::sync::mpsc::Sender<VideoCommand>) -> JoinHandle<()> {
+    let (track, video) = (peer.video.clone(), video.clone());
+    tokio::spawn(async move {
+        while track.keyframe_requested().await.is_some() {
+            let _ = video.send(VideoCommand::Keyframe);
+        }
+    })
+}
+
 /// Waits on the current connection's events; pends forever without one.
 async fn next_rtc(conn: &mut Option<Connection>) -> Option<RtcEvent> {
     match conn {
@@ -544,26 +592,12 @@ impl Live {
             )
             .await?,
         );
-        let mut candidates = Vec::new();
-        let mut early = Vec::new();
-        let mut gathered = false;
-        let wait = tokio::time::sleep(GATHER_WAIT);
-        tokio::pin!(wait);
-        while !gathered {
-            tokio::select! {
-                ev = events.recv() => match ev {
-                    Some(RtcEvent::Candidate(c)) => candidates.push(c),
-                    Some(RtcEvent::GatheringComplete) => gathered = true,
-                    Some(other) => early.push(other),
-                    None => break,
-                },
-                _ = &mut wait => break,
-            }
-        }
-        let sdp = peer
-            .local_sdp()
-            .await
-            .unwrap_or_else(|| peer.answer.clone());
+        let Gathered {
+            candidates,
+            early,
+            complete: gathered,
+            sdp,
+        } = gather(&peer, &mut events).await;
         // The newer tab takes over: the older one hears why, then its connection closes.
         if let Some(old) = self.conn.take() {
             if let Some(ch) = &old.channel {
@@ -579,13 +613,7 @@ impl Live {
         self.unsaid = unanswered(&self.turns);
         let id = self.next_conn;
         self.next_conn += 1;
-        let video = peer.video.clone();
-        let keyframes = self.video.clone();
-        let watcher = tokio::spawn(async move {
-            while video.keyframe_requested().await.is_some() {
-                let _ = keyframes.send(VideoCommand::Keyframe);
-            }
-        });
+        let watcher = watch_keyframes(&peer, &self.video);
         let _ = self.video.send(VideoCommand::Keyframe);
         self.conn = Some(Connection {
             id,
@@ -1095,26 +1123,13 @@ impl Live {
         let stream = format!("interview-{}", self.id);
         let peer =
             Peer::answer(&self.ctx.config.rtc, &offer, &stream, PeerRole::Watcher, tx).await?;
-        // Its candidates go in the answer: wait for them (host candidates come at once).
-        let wait = tokio::time::sleep(GATHER_WAIT);
-        tokio::pin!(wait);
-        let mut early = Vec::new();
-        let mut gathered = false;
-        while !gathered {
-            tokio::select! {
-                ev = events.recv() => match ev {
-                    Some(RtcEvent::GatheringComplete) => gathered = true,
-                    Some(RtcEvent::Candidate(_)) => {}
-                    Some(other) => early.push(other),
-                    None => break,
-                },
-                _ = &mut wait => break,
-            }
-        }
-        let sdp = peer
-            .local_sdp()
-            .await
-            .unwrap_or_else(|| peer.answer.clone());
+        // Its candidates go in the answer (no trickle for watchers).
+        let Gathered {
+            early,
+            complete: gathered,
+            sdp,
+            ..
+        } = gather(&peer, &mut events).await;
         let forward = self.watcher_tx.clone();
         let relay = tokio::spawn(async move {
             for ev in early {
@@ -1126,13 +1141,7 @@ impl Live {
                 }
             }
         });
-        let video = peer.video.clone();
-        let keyframes = self.video.clone();
-        let pli = tokio::spawn(async move {
-            while video.keyframe_requested().await.is_some() {
-                let _ = keyframes.send(VideoCommand::Keyframe);
-            }
-        });
+        let pli = watch_keyframes(&peer, &self.video);
         let _ = self.video.send(VideoCommand::Resume);
         self.watchers.push(Watcher {
             id,
