@@ -5,14 +5,15 @@
 //!    first packet of the interviewer's reply, p50/p95 over the turns, with the server's
 //!    stage breakdown (end of turn, transcript, reply, first speech, first packet).
 //! 2. Lip-sync at the receiver: decoded audio loudness against the decoded video's mouth
-//!    movement, both placed on the sender's clock through RTCP sender reports (as a browser
-//!    does), per reply; and its drift over the session.
+//!    movement, both placed by arrival time (both streams leave at their media time, and the
+//!    webrtc-rs receiver does not surface RTCP sender reports), per 20 s window; and its drift over the session.
 //! 3. Capacity: 1, 2, 3… concurrent interviews, a few turns each: p95 voice to voice, audio
 //!    gaps at the receiver (a packet more than 80 ms after the one before), memory per session.
 //!
 //! Run: `cargo bench --bench live` (needs scripts/fetch-models). Knobs: LIVE_TURNS (30),
 //! LIVE_MINUTES (10, the longest the first session runs), LIVE_MAX_SESSIONS (6),
-//! LIVE_CAPACITY_TURNS (4), LIVE_WIDTH/LIVE_HEIGHT/LIVE_MSAA (the config's 640×480, 4).
+//! LIVE_CAPACITY_TURNS (4), LIVE_WIDTH/LIVE_HEIGHT/LIVE_MSAA (the config's 640×480, 4),
+//! LIVE_MAX_PAUSE_MS (the config's 3000: the longest thinking pause before a turn ends).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -60,6 +61,7 @@ async fn main() -> anyhow::Result<()> {
     // Answers come on cue; the silence prompts would only add noise.
     config.live.prompt_after_secs = 600;
     config.live.end_after_secs = 600;
+    config.live.max_pause_ms = env_num("LIVE_MAX_PAUSE_MS", 3000) as u32;
     config.validate()?;
     let frame = FrameSettings {
         width: config.avatar.width,
@@ -67,11 +69,12 @@ async fn main() -> anyhow::Result<()> {
         msaa: config.avatar.msaa,
     };
     println!(
-        "live bench: video {}×{} msaa {} at up to {} fps; {} cores",
+        "live bench: video {}×{} msaa {} at up to {} fps; turns end after at most {} ms of silence; {} cores",
         frame.width,
         frame.height,
         frame.msaa,
         config.rtc.video_fps,
+        config.live.max_pause_ms,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     let app = App::build(config, Engines::default()).await?;

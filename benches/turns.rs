@@ -24,6 +24,21 @@ fn main() -> anyhow::Result<()> {
         .collect();
     clips.sort();
     clips.push(root.join("tests/fixtures/audio/jfk.wav"));
+    // What Smart Turn says at the first ask of each pause: thinking pauses against real ends.
+    let (mut at_pause, mut at_end) = (Vec::new(), Vec::new());
+    for clip in &clips {
+        let (audio, speech_end) = with_pause(clip, 1.5, &whisper)?;
+        for (asked_at, p) in first_asks(&mut vad, &mut turn, &audio)? {
+            if asked_at < speech_end {
+                at_pause.push(p);
+            } else {
+                at_end.push(p);
+            }
+        }
+    }
+    println!(
+        "smart turn probability at the first ask: thinking pauses {at_pause:.2?}, real ends {at_end:.2?}"
+    );
     for pause in [0.8, 1.5, 2.5] {
         let answers: Vec<(Vec<f32>, usize)> = clips
             .iter()
@@ -31,6 +46,13 @@ fn main() -> anyhow::Result<()> {
             .collect::<anyhow::Result<_>>()?;
         for (name, settings) in [
             ("smart turn (speech only)", EndpointSettings::default()),
+            (
+                "smart turn asked after 100 ms of silence",
+                EndpointSettings {
+                    ask_after_ms: 100,
+                    ..EndpointSettings::default()
+                },
+            ),
             (
                 "smart turn (speech + 200 ms of silence)",
                 EndpointSettings {
@@ -103,4 +125,28 @@ fn with_pause(
     let speech_end = last_word_end + (pause_secs * 16_000.0) as usize;
     audio.extend(vec![0.0; 4 * 16_000]);
     Ok((audio, speech_end))
+}
+
+/// Each pause's first question to Smart Turn: where it was asked (sample) and its answer.
+fn first_asks(
+    vad: &mut Silero,
+    turn: &mut SmartTurn,
+    audio: &[f32],
+) -> anyhow::Result<Vec<(usize, f32)>> {
+    use interviewer::pipeline::listen::endpoint::{Action, Endpointer};
+    vad.reset();
+    // Never ends on its own: every pause is asked about once, at its start.
+    let mut e = Endpointer::new(EndpointSettings {
+        ask_every_ms: u32::MAX / 2,
+        max_silence_ms: u32::MAX,
+        ..EndpointSettings::default()
+    });
+    let mut asks = Vec::new();
+    for (i, frame) in audio.chunks(FRAME_SAMPLES).enumerate() {
+        if e.push(vad.probability(frame)?) == Action::AskModel {
+            let end = e.model_audio_end().min(audio.len());
+            asks.push(((i + 1) * FRAME_SAMPLES, turn.probability(&audio[..end])?));
+        }
+    }
+    Ok(asks)
 }

@@ -300,6 +300,9 @@ pub struct LiveConfig {
     pub reconnect_secs: u64,
     /// Candidate speech that interrupts the avatar must last this long.
     pub barge_in_ms: u32,
+    /// Silence that ends a spoken answer whatever the end-of-turn model says: the longest
+    /// thinking pause a candidate is given. Shorter answers faster and cuts more pauses.
+    pub max_pause_ms: u32,
 }
 
 impl Default for LiveConfig {
@@ -309,6 +312,7 @@ impl Default for LiveConfig {
             end_after_secs: 40,
             reconnect_secs: 300,
             barge_in_ms: 250,
+            max_pause_ms: 3000,
         }
     }
 }
@@ -472,6 +476,12 @@ impl Config {
         let l = &self.live;
         if l.prompt_after_secs == 0 || l.end_after_secs == 0 || l.reconnect_secs == 0 {
             return bad("live.prompt_after_secs, live.end_after_secs and live.reconnect_secs must be positive".into());
+        }
+        if !(500..=10_000).contains(&l.max_pause_ms) {
+            return bad(format!(
+                "live.max_pause_ms {} is out of range; use 500..=10000 (default 3000)",
+                l.max_pause_ms
+            ));
         }
         if !(100..=2000).contains(&l.barge_in_ms) {
             return bad(format!(

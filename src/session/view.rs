@@ -55,6 +55,10 @@ pub struct StateView {
     /// What the interview waits for: consent | answer | candidate_question | nothing.
     pub awaiting: &'static str,
     pub question: Option<QuestionView>,
+    /// What the interviewer will likely say next (`EngineState::upcoming`), for a live call
+    /// to prepare its speech. Never sent: it would tell the candidate the next question.
+    #[serde(skip)]
+    pub upcoming: Vec<String>,
 }
 
 impl StateView {
@@ -77,6 +81,7 @@ impl StateView {
             status: status.to_string(),
             awaiting,
             question,
+            upcoming: state.upcoming(),
         }
     }
 }

@@ -224,6 +224,30 @@ impl EngineState {
         self.pending.map(|Pending::FollowUp| Next::FollowUp)
     }
 
+    /// What the interviewer will likely say after the next answer, when the script or the
+    /// question's hints decide it: the next question, or the follow-up the built-in
+    /// interviewer would ask from the hints. A follow-up from code or an LLM is not
+    /// foreseen. For preparing speech ahead; never shown to the candidate.
+    pub fn upcoming(&self) -> Vec<String> {
+        if self.phase != Phase::Questions || self.pending.is_some() {
+            return Vec::new();
+        }
+        let due = self
+            .current()
+            .filter(|q| self.follow_ups_asked < q.max_follow_ups);
+        if let Some(q) = due {
+            let asked = |i: usize| self.asked.iter().any(|k| *k == format!("hint:{i}"));
+            return q
+                .hints
+                .iter()
+                .enumerate()
+                .find(|(i, _)| !asked(*i))
+                .map(|(_, h)| vec![h.clone()])
+                .unwrap_or_default();
+        }
+        self.clone().advance().into_iter().map(|r| r.text).collect()
+    }
+
     /// Keys of follow-ups already asked on the current question.
     pub fn asked(&self) -> &[String] {
         &self.asked
@@ -419,6 +443,38 @@ mod tests {
                 && o.text.contains("consent")
                 && o.text.contains("Ada")
         );
+    }
+
+    #[test]
+    fn upcoming_foresees_the_hint_then_the_next_question_and_leaves_state_alone() {
+        let mut s = state();
+        assert!(
+            s.upcoming().is_empty(),
+            "nothing is foreseen before consent"
+        );
+        s.accept(&CandidateInput::Consent { accepted: true })
+            .unwrap();
+        assert_eq!(s.upcoming(), vec!["What about empty input?".to_string()]);
+        assert_eq!(
+            s.accept(&answer("I led a migration")).unwrap(),
+            Next::FollowUp
+        );
+        assert!(
+            s.upcoming().is_empty(),
+            "a follow-up being written is not foreseen"
+        );
+        let before = s.clone();
+        s.with_follow_up(FollowUp {
+            key: "hint:0".into(),
+            text: "What about empty input?".into(),
+            source: ReplySource::Builtin,
+        })
+        .unwrap();
+        let next = s.upcoming();
+        assert_eq!(s.index, before.index, "foreseeing does not advance");
+        let said = say(s.accept(&answer("It returns nothing")).unwrap());
+        assert_eq!(next, vec![said[0].text.clone()]);
+        assert!(next[0].contains("Question 2 of 2"));
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! a time so the first can play while the rest are made. Piper is the voice; espeak-ng
 //! stands in for any sentence Piper fails on, or for everything when configured.
 //!
-//! `sentences`, `timing` and `graph` are pure; `piper` and `espeak` run the engines;
-//! `stream` is the thin async driver.
+//! `sentences`, `timing`, `graph` and `cache` are pure; `piper` and `espeak` run the
+//! engines; `stream` is the thin async driver.
 
+mod cache;
 #[allow(unsafe_code)] // espeak-ng's C API; the only unsafe code in the crate
 mod espeak;
 mod graph;
@@ -13,14 +14,19 @@ pub mod sentences;
 pub mod timing;
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
 use crate::config::{TtsConfig, TtsEngine};
 use crate::pipeline::messages::{SpeechAudio, VoiceName};
+use cache::SentenceCache;
 pub use espeak::EspeakError;
 use piper::PiperVoice;
+
+/// Audio the sentence cache may hold: about 12 minutes of Piper's 22 kHz voice, a few
+/// hundred sentences.
+const CACHE_BYTES: usize = 64 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpeakError {
@@ -43,6 +49,7 @@ pub struct Speaker {
     espeak_voice: String,
     sample_rate: u32,
     pause_s: f64,
+    cache: Mutex<SentenceCache>,
 }
 
 impl Speaker {
@@ -62,6 +69,7 @@ impl Speaker {
             piper,
             espeak_voice: config.espeak_voice.clone(),
             pause_s: f64::from(config.sentence_pause_ms) / 1000.0,
+            cache: Mutex::new(SentenceCache::new(CACHE_BYTES)),
         })
     }
 
@@ -69,17 +77,43 @@ impl Speaker {
         self.sample_rate
     }
 
-    /// Speech for one sentence, from Piper or else espeak-ng.
+    /// Speech for one sentence, from the cache, Piper, or else espeak-ng.
     pub fn sentence(&self, text: &str) -> Result<SpeechAudio, SpeakError> {
+        if let Some(hit) = self.cache().get(text) {
+            return Ok(SpeechAudio::clone(&hit));
+        }
         if let Some(piper) = &self.piper {
             match piper.synthesize(text) {
-                Ok(audio) => return Ok(audio),
+                Ok(audio) => {
+                    self.cache().put(audio.clone());
+                    return Ok(audio);
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "Piper failed on a sentence; espeak-ng speaks it")
                 }
             }
         }
         self.espeak_sentence(text)
+    }
+
+    /// Makes the first two sentences of each text ahead of need, so that saying it later
+    /// starts at once (and a short first sentence, "Thank you.", leaves no gap before the
+    /// second). Only Piper's speech is kept: a sentence Piper failed on is tried again.
+    pub fn warm<S: AsRef<str>>(&self, texts: &[S]) {
+        for text in texts {
+            for sentence in sentences::sentences(text.as_ref()).into_iter().take(2) {
+                if self.cache().contains(&sentence) {
+                    continue;
+                }
+                if let Err(e) = self.sentence(&sentence) {
+                    tracing::debug!(error = %e, "could not prepare a sentence ahead");
+                }
+            }
+        }
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, SentenceCache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn espeak_sentence(&self, text: &str) -> Result<SpeechAudio, SpeakError> {

@@ -93,6 +93,8 @@ pub(super) struct Live {
     /// The turn being timed, and the timings of the turns before it.
     stopwatch: Option<Stopwatch>,
     timings: Vec<TurnTiming>,
+    /// What the interviewer will likely say next, already prepared (see `prepare_upcoming`).
+    prepared: Vec<String>,
     /// The goodbye after a long silence: its turn, and whether it has been said.
     goodbye: Option<(i64, bool)>,
     /// Turns of the current generation still being synthesized.
@@ -216,6 +218,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     let (heard_tx, heard) = mpsc::channel(16);
     let endpoint = EndpointSettings {
         speech_threshold: ctx.config.stt.vad_threshold,
+        max_silence_ms: ctx.config.live.max_pause_ms,
         ..EndpointSettings::default()
     };
     let echo = Arc::new(std::sync::Mutex::new(EchoGuard::default()));
@@ -326,6 +329,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         silence,
         goodbye: None,
         stopwatch: None,
+        prepared: Vec::new(),
         timings: Vec::new(),
         verbatim: Vec::new(),
         jobs: 0,
@@ -868,6 +872,7 @@ impl Live {
             Played::Drained => {
                 self.playing = false;
                 self.speech_changed().await;
+                self.prepare_upcoming();
             }
         }
     }
@@ -1010,6 +1015,17 @@ impl Live {
         }
         tracing::info!("barge-in: the interviewer stopped");
         self.send_state().await;
+    }
+
+    /// Synthesizes what the interviewer will likely say after the candidate's answer, while
+    /// they give it: the voice is idle then, and the reply can start without waiting for it.
+    fn prepare_upcoming(&mut self) {
+        if self.state.upcoming.is_empty() || self.state.upcoming == self.prepared {
+            return;
+        }
+        self.prepared = self.state.upcoming.clone();
+        let (speaker, texts) = (self.models.speaker(), self.prepared.clone());
+        tokio::task::spawn_blocking(move || speaker.warm(&texts));
     }
 
     /// Counts the candidate's silence only while the interviewer waits for them.

@@ -44,6 +44,7 @@ pub enum Hearing {
 /// Turn-taking over a stream, sans I/O.
 pub struct Turns {
     endpointer: Endpointer,
+    settings: EndpointSettings,
     threshold: f32,
     barge_in_frames: u32,
     /// Samples since `base` (absolute index of `audio[0]`).
@@ -63,6 +64,7 @@ impl Turns {
     pub fn new(settings: EndpointSettings, barge_in_ms: u32) -> Self {
         Self {
             endpointer: Endpointer::new(settings),
+            settings,
             threshold: settings.speech_threshold,
             barge_in_frames: barge_in_ms.div_ceil(FRAME_MS),
             audio: Vec::new(),
@@ -118,7 +120,7 @@ impl Turns {
             _ if too_long => {
                 let end = self.end();
                 out.extend(self.finish(end));
-                self.endpointer = Endpointer::new(self.endpointer_settings());
+                self.endpointer = Endpointer::new(self.settings);
                 self.frames_rebase();
             }
             _ => {}
@@ -155,13 +157,6 @@ impl Turns {
             let n = (at - self.base).min(self.audio.len());
             self.audio.drain(..n);
             self.base += n;
-        }
-    }
-
-    fn endpointer_settings(&self) -> EndpointSettings {
-        EndpointSettings {
-            speech_threshold: self.threshold,
-            ..EndpointSettings::default()
         }
     }
 
