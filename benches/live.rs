@@ -41,6 +41,9 @@ fn env_num(name: &str, default: u64) -> u64 {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> anyhow::Result<()> {
+    if std::env::var_os("RUST_LOG").is_some() {
+        interviewer::telemetry::init();
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir()?;
     let mut config = Config::default();
@@ -112,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
     println!("turns (ms): {}", each.join(" "));
     report_latency(&v2v, &timings);
     report_lipsync(&session.call.received, span);
+    reference_lipsync(&root, &state.config, frame)?;
     session.call.close().await;
     drop(session);
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -557,12 +561,14 @@ fn report_lipsync(received: &Mutex<Received>, span: Duration) {
     let secs = |at: Instant| at.saturating_duration_since(base).as_secs_f64();
     // Both signals on a 100 Hz grid.
     const HZ: f64 = 100.0;
+    // Each packet's loudness at its middle (it holds 20 ms), each frame's mouth at its
+    // arrival, and both read between samples by straight lines: no hold biases either.
     let audio: Vec<(f64, f32)> = r
         .audio
         .iter()
         .map(|a| {
             let end = (a.sample + 320).min(r.audio16k.len());
-            (secs(a.at), rms(&r.audio16k[a.sample..end]))
+            (secs(a.at) + 0.01, rms(&r.audio16k[a.sample..end]))
         })
         .collect();
     let video: Vec<(f64, f32)> = r.frames.iter().map(|f| (secs(f.at), f.probe)).collect();
@@ -589,7 +595,13 @@ fn report_lipsync(received: &Mutex<Received>, span: Duration) {
                 while j + 1 < series.len() && series[j + 1].0 <= t {
                     j += 1;
                 }
-                series[j].1
+                match series.get(j + 1) {
+                    Some(&(t1, v1)) if t1 > series[j].0 && t >= series[j].0 => {
+                        let k = ((t - series[j].0) / (t1 - series[j].0)) as f32;
+                        series[j].1 + k * (v1 - series[j].1)
+                    }
+                    _ => series[j].1,
+                }
             })
             .collect()
     };
@@ -640,6 +652,38 @@ fn report_lipsync(received: &Mutex<Received>, span: Duration) {
             offsets[offsets.len() - 1].1 * 1000.0
         );
     }
+}
+
+/// The same measure without the call: the interviewer's sentences rendered straight from the
+/// animator at the call's frame rate, so that what the call adds can be told from what the
+/// mouth-against-loudness measure reads in the animation itself.
+fn reference_lipsync(
+    root: &std::path::Path,
+    config: &Config,
+    frame: FrameSettings,
+) -> anyhow::Result<()> {
+    use interviewer::pipeline::speak::Speaker;
+    use interviewer::render::lipsync;
+    const SENTENCES: [&str; 3] = [
+        "Thank you for walking me through that.",
+        "Tell me about a time you had to learn a new technology quickly.",
+        "What trade-offs did you consider, and what would make you choose differently?",
+    ];
+    let speaker = Speaker::load(&config.tts, &config.stt.onnxruntime)?;
+    let avatar = Avatar::load(&root.join("avatar/interviewer.glb"))?;
+    let mut renderer = Renderer::new(Gpu::shared()?, &avatar, frame)?;
+    let fps = f64::from(config.rtc.video_fps);
+    let mut offsets = Vec::new();
+    for text in SENTENCES {
+        let speech = speaker.speak(text)?;
+        offsets.push(lipsync::measure(&mut renderer, &avatar, &speech, fps)?.offset_secs);
+    }
+    let each: Vec<String> = offsets.iter().map(|o| format!("{:+.1}", o * 1e3)).collect();
+    println!(
+        "  the same measure on the animation alone at {fps} fps (no call): {} ms; the call adds the difference",
+        each.join(", ")
+    );
+    Ok(())
 }
 
 /// Audio packets that arrived more than 80 ms after the one before: a receiver with a

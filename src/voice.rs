@@ -10,9 +10,10 @@ use crate::audio::Pcm16k;
 use crate::config::Config;
 use crate::pipeline::listen::{Silero, SmartTurn};
 use crate::pipeline::messages::SpeechAudio;
-use crate::pipeline::recording::{HearError, Heard, Pass, hear_with};
+use crate::pipeline::messages::Transcript;
+use crate::pipeline::recording::{self, HearError, Heard};
 use crate::pipeline::speak::{SpeakError, Speaker};
-use crate::pipeline::transcribe::Whisper;
+use crate::pipeline::transcribe::{Whisper, WhisperSession};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VoiceError {
@@ -109,11 +110,26 @@ impl VoiceModels {
 
     /// Transcribes and measures a whole recorded answer, verbatim.
     pub async fn hear(self: &Arc<Self>, pcm: Pcm16k) -> Result<Heard, VoiceError> {
-        self.hear_pass(pcm, Pass::Verbatim).await
+        self.with_whisper(move |m, vad, whisper| {
+            recording::hear(&m.config, vad, whisper, &pcm.samples)
+        })
+        .await
     }
 
-    /// As `hear`, with the pass given (`Fast` for turn-taking in a live call).
-    pub async fn hear_pass(self: &Arc<Self>, pcm: Pcm16k, pass: Pass) -> Result<Heard, VoiceError> {
+    /// The words of a phrase or turn in a live call, fast (`recording::transcribe_fast`).
+    pub async fn transcribe_fast(self: &Arc<Self>, pcm: Pcm16k) -> Result<Transcript, VoiceError> {
+        self.with_whisper(move |m, vad, whisper| {
+            recording::transcribe_fast(&m.config, vad, whisper, &pcm.samples)
+        })
+        .await
+    }
+
+    /// Runs `job` on a blocking thread with Whisper and the VAD, one transcription at a time.
+    async fn with_whisper<T, F>(self: &Arc<Self>, job: F) -> Result<T, VoiceError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Self, &mut Silero, &mut WhisperSession) -> Result<T, HearError> + Send + 'static,
+    {
         let _permit = self
             .transcribing
             .acquire()
@@ -123,13 +139,7 @@ impl VoiceModels {
         tokio::task::spawn_blocking(move || {
             let mut session = models.whisper.session().map_err(HearError::from)?;
             let mut vad = models.vad.lock().unwrap_or_else(|p| p.into_inner());
-            Ok(hear_with(
-                &models.config,
-                &mut vad,
-                &mut session,
-                &pcm.samples,
-                pass,
-            )?)
+            Ok(job(&models, &mut vad, &mut session)?)
         })
         .await
         .map_err(|e| VoiceError::Task(e.to_string()))?

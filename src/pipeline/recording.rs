@@ -98,45 +98,19 @@ fn as_seconds<S: serde::Serializer>(r: &[Range<usize>], s: S) -> Result<S::Ok, S
     )
 }
 
-/// How a recording is transcribed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pass {
-    /// The record: with the filler prompt (when configured), which needs the full window.
-    Verbatim,
-    /// Turn-taking in a live call: the window sized to the speech, no prompt; filled pauses
-    /// are mostly lost, so the verbatim pass revises the record afterwards.
-    Fast,
-}
-
-/// Transcribes and measures 16 kHz mono `samples` verbatim.
+/// Transcribes and measures 16 kHz mono `samples` verbatim: the record of an answer, with
+/// the filler prompt (when configured), which needs the full window.
 pub fn hear(
     config: &Config,
     vad: &mut Silero,
     whisper: &mut WhisperSession,
     samples: &[f32],
 ) -> Result<Heard, HearError> {
-    hear_with(config, vad, whisper, samples, Pass::Verbatim)
-}
-
-pub fn hear_with(
-    config: &Config,
-    vad: &mut Silero,
-    whisper: &mut WhisperSession,
-    samples: &[f32],
-    pass: Pass,
-) -> Result<Heard, HearError> {
-    let settings = Settings {
-        threshold: config.stt.vad_threshold,
-        min_silence_ms: config.stt.vad_min_silence_ms,
-        ..Settings::default()
-    };
-    let probs = vad.probabilities(samples)?;
-    let segments = speech_segments(&probs, samples.len(), settings);
-    // The record of an answer is verbatim: with the filler prompt, which needs the full window.
-    let context = match pass {
-        Pass::Verbatim if config.stt.filler_prompt => AudioContext::Full,
-        Pass::Verbatim => config.stt.audio_context,
-        Pass::Fast => AudioContext::Auto,
+    let (probs, segments) = speech(config, vad, samples)?;
+    let context = if config.stt.filler_prompt {
+        AudioContext::Full
+    } else {
+        config.stt.audio_context
     };
     let transcript = transcribe_segments(whisper, samples, &segments, context)?;
     let quality = quality(&transcript, samples);
@@ -157,4 +131,38 @@ pub fn hear_with(
         prosody: prosody::measure(samples),
         quality,
     })
+}
+
+/// The words of 16 kHz mono `samples`, fast, for turn-taking in a live call: the speech
+/// only, Whisper's window sized to it, no prompt. Filled pauses are mostly lost, and nothing
+/// is measured; the verbatim `hear` revises the record afterwards.
+pub fn transcribe_fast(
+    config: &Config,
+    vad: &mut Silero,
+    whisper: &mut WhisperSession,
+    samples: &[f32],
+) -> Result<Transcript, HearError> {
+    let (_, segments) = speech(config, vad, samples)?;
+    Ok(transcribe_segments(
+        whisper,
+        samples,
+        &segments,
+        AudioContext::Auto,
+    )?)
+}
+
+/// The VAD's probabilities over `samples` and the speech segments they make.
+fn speech(
+    config: &Config,
+    vad: &mut Silero,
+    samples: &[f32],
+) -> Result<(Vec<f32>, Vec<Range<usize>>), HearError> {
+    let settings = Settings {
+        threshold: config.stt.vad_threshold,
+        min_silence_ms: config.stt.vad_min_silence_ms,
+        ..Settings::default()
+    };
+    let probs = vad.probabilities(samples)?;
+    let segments = speech_segments(&probs, samples.len(), settings);
+    Ok((probs, segments))
 }

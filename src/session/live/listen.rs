@@ -1,7 +1,9 @@
 //! The candidate's side of a live call: a thread that runs the VAD on the decoded
 //! microphone audio (16 kHz), says when the candidate has been speaking long enough to
 //! interrupt, and, with the endpointer and Smart Turn, when they have finished a turn, handing
-//! over that turn's audio.
+//! over that turn's audio. A pause that does not end the turn hands over the phrase before
+//! it, so that it can be transcribed while the candidate goes on: at the end of the turn only
+//! the last phrase is left to transcribe, however long the answer.
 //!
 //! `Turns` is the sans-I/O core: probabilities and samples in, events out, with the models
 //! called through a closure so that tests can drive it with made-up probabilities.
@@ -12,7 +14,6 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::clock::MediaClock;
 use super::echo::EchoGuard;
 use crate::pipeline::listen::endpoint::{Action, EndpointSettings, Endpointer};
 use crate::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn};
@@ -31,14 +32,37 @@ const MAX_ECHO_SPAN: f64 = 3.5;
 /// The longest turn kept whole; past this the turn ends as if the candidate had paused.
 const MAX_TURN: usize = RATE * 120;
 
+/// Decoded microphone audio (16 kHz) and when its packet arrived on the media clock: stamped
+/// on arrival, because the listening thread may be busy (Smart Turn) when it gets to it, and
+/// the echo guard lines the microphone up with the voice sent by time.
+pub struct MicAudio {
+    pub arrived: f64,
+    pub samples: Vec<f32>,
+}
+
 /// What the listener heard.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Hearing {
     /// The candidate has spoken for `barge_in_ms` without a break.
     Speaking,
-    /// A finished turn: its audio, from just before the speech to where the speech ended,
+    /// Phrase `index` of turn number `turn`, closed by a pause that did not end the turn:
+    /// its audio, which starts `offset` samples into the turn's.
+    Phrase {
+        turn: u64,
+        index: usize,
+        audio: Vec<f32>,
+        offset: usize,
+    },
+    /// A finished turn: its audio, from just before the speech to where the speech ended;
+    /// how many phrases of it were handed over, and where in it they end (`tail`, samples);
     /// and how much silence after it was heard before the turn was judged over (seconds).
-    Turn { audio: Vec<f32>, waited: f64 },
+    Turn {
+        turn: u64,
+        audio: Vec<f32>,
+        phrases: usize,
+        tail: usize,
+        waited: f64,
+    },
 }
 
 /// Turn-taking over a stream, sans I/O.
@@ -58,6 +82,13 @@ pub struct Turns {
     /// Absolute sample where the current turn's audio starts, once speech began.
     turn_start: Option<usize>,
     min_speech_frames: u32,
+    /// Turns opened so far; the current one's number.
+    turn: u64,
+    /// Where the phrase being spoken starts (absolute), or, after a pause closed one, where
+    /// that phrase ended (`Err`), until speech resumes.
+    phrase: Result<usize, usize>,
+    /// Phrases of the current turn handed over.
+    phrases: usize,
 }
 
 impl Turns {
@@ -75,6 +106,9 @@ impl Turns {
             reported: false,
             turn_start: None,
             min_speech_frames: settings.min_speech_ms.div_ceil(FRAME_MS).max(1),
+            turn: 0,
+            phrase: Ok(0),
+            phrases: 0,
         }
     }
 
@@ -96,8 +130,17 @@ impl Turns {
                 self.run_start = start;
             }
             self.run += 1;
-            if self.turn_start.is_none() && self.run >= self.min_speech_frames {
-                self.turn_start = Some(self.run_start.saturating_sub(PRE_ROLL).max(self.base));
+            if self.run >= self.min_speech_frames {
+                let from = self.run_start.saturating_sub(PRE_ROLL).max(self.base);
+                if self.turn_start.is_none() {
+                    self.turn_start = Some(from);
+                    self.turn += 1;
+                    self.phrase = Ok(from);
+                    self.phrases = 0;
+                } else if let Err(end) = self.phrase {
+                    // The next phrase: from just before its speech, not through the pause.
+                    self.phrase = Ok(from.max(end));
+                }
             }
             if self.run >= self.barge_in_frames && !self.reported {
                 self.reported = true;
@@ -113,6 +156,9 @@ impl Turns {
             let from = self.turn_start.unwrap_or(self.base).max(self.base);
             let heard = &self.audio[from - self.base..end.max(from) - self.base];
             action = self.endpointer.model_said(end_of_turn(heard));
+            if action == Action::Listen {
+                out.extend(self.close_phrase());
+            }
         }
         let too_long = self.turn_start.is_some_and(|s| self.end() - s >= MAX_TURN);
         match action {
@@ -142,14 +188,44 @@ impl Turns {
         self.base + self.audio.len()
     }
 
+    /// A pause that did not end the turn: the phrase before it, if it has not been handed
+    /// over yet.
+    fn close_phrase(&mut self) -> Option<Hearing> {
+        let start = self.turn_start?;
+        let Ok(from) = self.phrase else {
+            return None;
+        };
+        let end = self.endpointer.speech_end().clamp(from, self.end());
+        self.phrase = Err(end);
+        if end <= from {
+            return None;
+        }
+        self.phrases += 1;
+        Some(Hearing::Phrase {
+            turn: self.turn,
+            index: self.phrases - 1,
+            audio: self.audio[from - self.base..end - self.base].to_vec(),
+            offset: from - start,
+        })
+    }
+
     fn finish(&mut self, speech_end: usize) -> Option<Hearing> {
         let start = self.turn_start.take()?;
         let from = start.max(self.base) - self.base;
         let to = speech_end.clamp(start, self.end()) - self.base;
         let audio = self.audio[from..to].to_vec();
         let waited = self.end().saturating_sub(speech_end) as f64 / RATE as f64;
+        let tail = match self.phrase {
+            Ok(p) | Err(p) => (p.max(start) - start).min(audio.len()),
+        };
         self.drop_before(speech_end.min(self.end()));
-        (!audio.is_empty()).then_some(Hearing::Turn { audio, waited })
+        (!audio.is_empty()).then_some(Hearing::Turn {
+            turn: self.turn,
+            audio,
+            phrases: self.phrases,
+            tail,
+            waited,
+        })
     }
 
     fn drop_before(&mut self, at: usize) {
@@ -174,15 +250,13 @@ impl Turns {
 /// The listening thread: decoded audio in, `Hearing` out. What the echo guard takes for the
 /// interviewer's own voice neither interrupts it nor becomes an answer. Stops when either
 /// channel closes.
-#[allow(clippy::too_many_arguments)]
 pub fn spawn(
-    clock: MediaClock,
     echo: Arc<Mutex<EchoGuard>>,
     mut vad: Silero,
     turn_model: Arc<Mutex<SmartTurn>>,
     settings: EndpointSettings,
     barge_in_ms: u32,
-    audio: Receiver<Vec<f32>>,
+    audio: Receiver<MicAudio>,
     heard: mpsc::Sender<Hearing>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
@@ -208,11 +282,13 @@ pub fn spawn(
                     }
                     Err(RecvTimeoutError::Disconnected) => return,
                 };
-                echo.lock().unwrap_or_else(|p| p.into_inner()).heard(
-                    clock.now(),
-                    &chunk,
-                    RATE as u32,
-                );
+                let MicAudio {
+                    arrived,
+                    samples: chunk,
+                } = chunk;
+                echo.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .heard(arrived, &chunk, RATE as u32);
                 pending.extend_from_slice(&chunk);
                 let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
                 for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
@@ -226,7 +302,7 @@ pub fn spawn(
                     for h in turns.push(frame, p, &mut ask) {
                         let span = match &h {
                             Hearing::Speaking => ECHO_SPAN,
-                            Hearing::Turn { audio, .. } => {
+                            Hearing::Turn { audio, .. } | Hearing::Phrase { audio, .. } => {
                                 (audio.len() as f64 / RATE as f64 + 0.5).min(MAX_ECHO_SPAN)
                             }
                         };
@@ -305,6 +381,62 @@ mod tests {
             audio.len() >= 100 * FRAME_SAMPLES,
             "both phrases in one turn"
         );
+    }
+
+    #[test]
+    fn pauses_hand_over_each_phrase_once_and_the_turn_says_what_is_left() {
+        let mut t = Turns::new(EndpointSettings::default(), 250);
+        // Two phrases, each followed by a pause the model calls unfinished; the second
+        // pause reaches the hard limit.
+        let out = run(&mut t, &[(0.9, 20), (0.0, 60), (0.9, 20), (0.0, 100)], 0.1);
+        let phrases: Vec<(u64, usize, usize, usize)> = out
+            .iter()
+            .filter_map(|h| match h {
+                Hearing::Phrase {
+                    turn,
+                    index,
+                    audio,
+                    offset,
+                } => Some((*turn, *index, audio.len(), *offset)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            phrases.len(),
+            2,
+            "one per pause, however often asked: {phrases:?}"
+        );
+        let Some(Hearing::Turn {
+            turn,
+            audio,
+            phrases: n,
+            tail,
+            ..
+        }) = out.last()
+        else {
+            panic!("no turn: {out:?}")
+        };
+        assert_eq!((*turn, *n), (1, 2));
+        assert_eq!((phrases[0].0, phrases[0].1, phrases[0].3), (1, 0, 0));
+        assert_eq!(
+            phrases[0].2,
+            20 * FRAME_SAMPLES,
+            "the first phrase is its speech"
+        );
+        // The second starts a pre-roll before its speech, not back through the pause.
+        assert_eq!(phrases[1].3, 80 * FRAME_SAMPLES - PRE_ROLL);
+        assert_eq!(phrases[1].3 + phrases[1].2, audio.len());
+        assert_eq!(*tail, audio.len(), "nothing is left after the last phrase");
+    }
+
+    #[test]
+    fn an_answer_without_pauses_is_all_tail() {
+        let mut t = Turns::new(EndpointSettings::default(), 250);
+        let out = run(&mut t, &[(0.0, 31), (0.9, 31), (0.0, 20)], 0.9);
+        let Some(Hearing::Turn { phrases, tail, .. }) = out.last() else {
+            panic!("no turn: {out:?}")
+        };
+        assert_eq!((*phrases, *tail), (0, 0));
     }
 
     #[test]
