@@ -94,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
     let mut session = Session::start(&state, &base, &recruiter, &mouth).await?;
     let started = Instant::now();
     let mut v2v = Vec::new();
+    let mut timings = Vec::new();
     let mut i = 0usize;
     while (v2v.len() < turns || started.elapsed() < Duration::from_secs(minutes * 60))
         && started.elapsed() < Duration::from_secs(minutes * 60 + 120)
@@ -102,15 +103,15 @@ async fn main() -> anyhow::Result<()> {
             Some(latency) => v2v.push(latency),
             None => break,
         }
+        // The session's own figures, while it runs (it ends with the interview).
+        if let Some(live) = state.live.running(session.id)
+            && let Ok(t) = live.timings().await
+        {
+            timings = t;
+        }
         i += 1;
     }
     let span = started.elapsed();
-    let timings = state
-        .live
-        .running(session.id)
-        .context("the session ended early")?
-        .timings()
-        .await?;
     let each: Vec<String> = v2v.iter().map(|l| format!("{:.0}", l * 1000.0)).collect();
     println!("turns (ms): {}", each.join(" "));
     report_latency(&v2v, &timings);
@@ -118,7 +119,10 @@ async fn main() -> anyhow::Result<()> {
     reference_lipsync(&root, &state.config, frame)?;
     session.call.close().await;
     drop(session);
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // After the call its answers are transcribed again, verbatim, in the background: capacity
+    // is measured once that is done.
+    let waited = wait_for_quiet(Duration::from_secs(600)).await;
+    println!("\n(waited {:.0} s for the verbatim pass after the call)", waited.as_secs_f64());
 
     // 3: capacity.
     let max_sessions = env_num("LIVE_MAX_SESSIONS", 6) as usize;
@@ -236,6 +240,34 @@ fn percentile(v: &[f64], q: f64) -> f64 {
     s[((s.len() - 1) as f64 * q).round() as usize]
 }
 
+/// Waits until this process uses less than a fifth of a core over two seconds.
+async fn wait_for_quiet(at_most: Duration) -> Duration {
+    let cpu = || {
+        std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| {
+                // utime and stime: fields 14 and 15, counted after the command's parentheses.
+                let rest = s.rsplit_once(')')?.1;
+                let f: Vec<u64> = rest
+                    .split_whitespace()
+                    .skip(11)
+                    .take(2)
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
+                (f.len() == 2).then(|| (f[0] + f[1]) as f64 / 100.0)
+            })
+            .unwrap_or(0.0)
+    };
+    let start = Instant::now();
+    loop {
+        let before = cpu();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        if cpu() - before < 0.4 || start.elapsed() > at_most {
+            return start.elapsed();
+        }
+    }
+}
+
 fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -310,7 +342,8 @@ impl Staff {
             json!({ "email": "rec@bench.example", "password": PASSWORD }),
         )
         .await?;
-        // A long role: every question of the non-coding banks, one follow-up each.
+        // A long role: every question of the non-coding banks, two follow-ups each (over 50
+    // turns, so that ten minutes of answers do not reach the end).
         let banks = s.get("/api/banks").await?;
         let mut items = Vec::new();
         for bank in banks["banks"].as_array().context("banks")? {
@@ -321,7 +354,7 @@ impl Staff {
             let id = bank["id"].as_i64().context("bank id")?;
             let full = s.get(&format!("/api/banks/{id}")).await?;
             for q in full["questions"].as_array().context("questions")? {
-                items.push(json!({ "question_id": q["id"], "max_follow_ups": 1 }));
+                items.push(json!({ "question_id": q["id"], "max_follow_ups": 2 }));
             }
         }
         let ids: Vec<i64> = banks["banks"]

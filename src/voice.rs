@@ -36,6 +36,10 @@ pub struct VoiceModels {
     turn: Arc<Mutex<SmartTurn>>,
     /// Whisper already uses every core it is given: one transcription at a time.
     transcribing: Semaphore,
+    /// Work nobody waits for (the verbatim record after a live call) goes one at a time on
+    /// one thread, beside `transcribing` rather than in its queue, so it never holds up a
+    /// live turn and always leaves a core to the calls.
+    background: Semaphore,
 }
 
 /// Loads the models once, when first asked.
@@ -84,6 +88,7 @@ impl VoiceModels {
             speaker: Arc::new(speaker),
             turn: Arc::new(Mutex::new(turn)),
             transcribing: Semaphore::new(1),
+            background: Semaphore::new(1),
             config,
         })
     }
@@ -114,6 +119,25 @@ impl VoiceModels {
             recording::hear(&m.config, vad, whisper, &pcm.samples)
         })
         .await
+    }
+
+    /// As `hear`, for a record nobody waits for: one thread, behind other such work only.
+    pub async fn hear_in_background(self: &Arc<Self>, pcm: Pcm16k) -> Result<Heard, VoiceError> {
+        let _permit = self
+            .background
+            .acquire()
+            .await
+            .map_err(|e| VoiceError::Task(e.to_string()))?;
+        let models = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut session = models.whisper.session().map_err(HearError::from)?;
+            session.limit_threads(1);
+            // Its own VAD: the shared one's lock would queue live work behind this.
+            let mut vad = models.vad_stream()?;
+            Ok(recording::hear(&models.config, &mut vad, &mut session, &pcm.samples)?)
+        })
+        .await
+        .map_err(|e| VoiceError::Task(e.to_string()))?
     }
 
     /// The words of a phrase or turn in a live call, fast (`recording::transcribe_fast`).

@@ -72,6 +72,7 @@ impl Whisper {
         Ok(WhisperSession {
             whisper: self,
             state,
+            threads: self.threads,
         })
     }
 }
@@ -99,9 +100,15 @@ const MAX_TOKENS_PER_SEC: f64 = 6.0;
 pub struct WhisperSession<'w> {
     whisper: &'w Whisper,
     state: WhisperState,
+    threads: i32,
 }
 
 impl WhisperSession<'_> {
+    /// Decodes with at most `n` threads (work that must leave cores to live calls).
+    pub fn limit_threads(&mut self, n: usize) {
+        self.threads = self.threads.min(i32::try_from(n.max(1)).unwrap_or(1));
+    }
+
     /// Transcribes one utterance (16 kHz mono). Each call starts fresh: no text from earlier
     /// turns is fed back, so an old answer cannot be repeated into a new one.
     pub fn transcribe(&mut self, samples: &[f32]) -> Result<Transcript, SttError> {
@@ -132,7 +139,7 @@ impl WhisperSession<'_> {
     /// The transcript, and whether its timings are plausible (see `words::timings_plausible`).
     fn decode(&mut self, samples: &[f32], sized: bool) -> Result<(Transcript, bool), SttError> {
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-        params.set_n_threads(self.whisper.threads);
+        params.set_n_threads(self.threads);
         params.set_language(Some(&self.whisper.language));
         params.set_no_context(true);
         // Only with the full window: a prompt before a shortened window makes the decoder

@@ -165,7 +165,7 @@ pub(super) async fn revise(
     pcm: Pcm16k,
     fast: &str,
 ) {
-    let heard = match models.hear(pcm).await {
+    let heard = match models.hear_in_background(pcm).await {
         Ok(h) => h,
         Err(e) => {
             tracing::warn!(error = %e, turn_id, "the verbatim pass failed; the fast transcript stands");
