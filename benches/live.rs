@@ -169,10 +169,15 @@ async fn main() -> anyhow::Result<()> {
         });
         let mut all = Vec::new();
         let mut gaps = 0;
+        let mut short = 0;
         for r in futures_util::future::join_all(runs).await {
             let (lat, g) = r?;
+            short += usize::from(lat.len() < per_session);
             all.extend(lat);
             gaps += g;
+        }
+        if short > 0 {
+            println!("            {short} of {n} sessions did not finish their turns");
         }
         let (p50, p95) = (percentile(&all, 0.5), percentile(&all, 0.95));
         let each: Vec<String> = all.iter().map(|l| format!("{:.0}", l * 1000.0)).collect();
@@ -183,9 +188,12 @@ async fn main() -> anyhow::Result<()> {
             p50 * 1000.0,
             p95 * 1000.0
         );
-        if p95 <= 1.5 && gaps == 0 && all.len() >= n * per_session / 2 {
-            held = n;
-        } else {
+        if p95 <= 1.5 && gaps == 0 && short == 0 {
+            if held == n - 1 {
+                held = n;
+            }
+        } else if n >= 2 {
+            // One level past the first failure is still measured: how it degrades.
             break;
         }
         tokio::time::sleep(Duration::from_secs(3)).await;
