@@ -122,7 +122,10 @@ async fn main() -> anyhow::Result<()> {
     // After the call its answers are transcribed again, verbatim, in the background: capacity
     // is measured once that is done.
     let waited = wait_for_quiet(Duration::from_secs(600)).await;
-    println!("\n(waited {:.0} s for the verbatim pass after the call)", waited.as_secs_f64());
+    println!(
+        "\n(waited {:.0} s for the verbatim pass after the call)",
+        waited.as_secs_f64()
+    );
 
     // 3: capacity.
     let max_sessions = env_num("LIVE_MAX_SESSIONS", 6) as usize;
@@ -351,7 +354,7 @@ impl Staff {
         )
         .await?;
         // A long role: every question of the non-coding banks, two follow-ups each (over 50
-    // turns, so that ten minutes of answers do not reach the end).
+        // turns, so that ten minutes of answers do not reach the end).
         let banks = s.get("/api/banks").await?;
         let mut items = Vec::new();
         for bank in banks["banks"].as_array().context("banks")? {

@@ -143,7 +143,12 @@ impl VoiceModels {
             session.limit_threads(1);
             // Its own VAD: the shared one's lock would queue live work behind this.
             let mut vad = models.vad_stream()?;
-            Ok(recording::hear(&models.config, &mut vad, &mut session, &pcm.samples)?)
+            Ok(recording::hear(
+                &models.config,
+                &mut vad,
+                &mut session,
+                &pcm.samples,
+            )?)
         })
         .await
         .map_err(|e| VoiceError::Task(e.to_string()))?
