@@ -195,8 +195,9 @@ async fn main() -> anyhow::Result<()> {
             if held == n - 1 {
                 held = n;
             }
-        } else if n >= 2 {
-            // One level past the first failure is still measured: how it degrades.
+        } else if gaps > 0 || short > 0 {
+            // The machine is past what it can carry; a slow turn alone does not stop the
+            // count, so that the levels above it are still measured.
             break;
         }
         tokio::time::sleep(Duration::from_secs(3)).await;
@@ -520,7 +521,8 @@ impl Session {
     /// Speaks `answer` and waits for the reply's first packet: the voice-to-voice time, or
     /// `None` when the interview has ended.
     async fn turn(&mut self, answer: &Answer) -> anyhow::Result<Option<f64>> {
-        if self.state().as_deref() != Some("listening") {
+        // A connection that dropped and came back repeats the question first.
+        if self.until_listening(Duration::from_secs(60)).await.is_err() {
             return Ok(None);
         }
         let packets_before = self.call.received.lock().unwrap().audio.len();
