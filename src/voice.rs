@@ -36,10 +36,19 @@ pub struct VoiceModels {
     turn: Arc<Mutex<SmartTurn>>,
     /// Whisper already uses every core it is given: one transcription at a time.
     transcribing: Semaphore,
-    /// Work nobody waits for (the verbatim record after a live call) goes one at a time on
-    /// one thread, beside `transcribing` rather than in its queue, so it never holds up a
-    /// live turn and always leaves a core to the calls.
+    /// The `Lane::Background` queue.
     background: Semaphore,
+}
+
+/// Which queue a transcription waits in.
+#[derive(Clone, Copy)]
+enum Lane {
+    /// Someone waits for it (a live turn, an uploaded answer): one at a time, every thread.
+    Waited,
+    /// Nobody waits (the verbatim record after a live call): one at a time on one thread,
+    /// beside the waited queue rather than in it, so it never holds up a live turn and
+    /// always leaves a core to the calls.
+    Background,
 }
 
 /// Loads the models once, when first asked.
@@ -124,60 +133,57 @@ impl VoiceModels {
 
     /// Transcribes and measures a whole recorded answer, verbatim.
     pub async fn hear(self: &Arc<Self>, pcm: Pcm16k) -> Result<Heard, VoiceError> {
-        self.with_whisper(move |m, vad, whisper| {
+        self.with_whisper(Lane::Waited, move |m, vad, whisper| {
             recording::hear(&m.config, vad, whisper, &pcm.samples)
         })
         .await
     }
 
-    /// As `hear`, for a record nobody waits for: one thread, behind other such work only.
+    /// As `hear`, for a record nobody waits for (`Lane::Background`).
     pub async fn hear_in_background(self: &Arc<Self>, pcm: Pcm16k) -> Result<Heard, VoiceError> {
-        let _permit = self
-            .background
-            .acquire()
-            .await
-            .map_err(|e| VoiceError::Task(e.to_string()))?;
-        let models = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut session = models.whisper.session().map_err(HearError::from)?;
-            session.limit_threads(1);
-            // Its own VAD: the shared one's lock would queue live work behind this.
-            let mut vad = models.vad_stream()?;
-            Ok(recording::hear(
-                &models.config,
-                &mut vad,
-                &mut session,
-                &pcm.samples,
-            )?)
+        self.with_whisper(Lane::Background, move |m, vad, whisper| {
+            recording::hear(&m.config, vad, whisper, &pcm.samples)
         })
         .await
-        .map_err(|e| VoiceError::Task(e.to_string()))?
     }
 
     /// The words of a phrase or turn in a live call, fast (`recording::transcribe_fast`).
     pub async fn transcribe_fast(self: &Arc<Self>, pcm: Pcm16k) -> Result<Transcript, VoiceError> {
-        self.with_whisper(move |m, vad, whisper| {
+        self.with_whisper(Lane::Waited, move |m, vad, whisper| {
             recording::transcribe_fast(&m.config, vad, whisper, &pcm.samples)
         })
         .await
     }
 
-    /// Runs `job` on a blocking thread with Whisper and the VAD, one transcription at a time.
-    async fn with_whisper<T, F>(self: &Arc<Self>, job: F) -> Result<T, VoiceError>
+    /// Runs `job` on a blocking thread with Whisper and a VAD, in its lane.
+    async fn with_whisper<T, F>(self: &Arc<Self>, lane: Lane, job: F) -> Result<T, VoiceError>
     where
         T: Send + 'static,
         F: FnOnce(&Self, &mut Silero, &mut WhisperSession) -> Result<T, HearError> + Send + 'static,
     {
-        let _permit = self
-            .transcribing
+        let queue = match lane {
+            Lane::Waited => &self.transcribing,
+            Lane::Background => &self.background,
+        };
+        let _permit = queue
             .acquire()
             .await
             .map_err(|e| VoiceError::Task(e.to_string()))?;
         let models = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut session = models.whisper.session().map_err(HearError::from)?;
-            let mut vad = models.vad.lock().unwrap_or_else(|p| p.into_inner());
-            Ok(job(&models, &mut vad, &mut session)?)
+            match lane {
+                Lane::Waited => {
+                    let mut vad = models.vad.lock().unwrap_or_else(|p| p.into_inner());
+                    Ok(job(&models, &mut vad, &mut session)?)
+                }
+                Lane::Background => {
+                    session.limit_threads(1);
+                    // Its own VAD: the shared one's lock would queue waited work behind this.
+                    let mut vad = models.vad_stream()?;
+                    Ok(job(&models, &mut vad, &mut session)?)
+                }
+            }
         })
         .await
         .map_err(|e| VoiceError::Task(e.to_string()))?
