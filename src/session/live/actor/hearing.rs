@@ -244,8 +244,9 @@ pub(super) struct SpokenAudio {
 /// The turn's words: its phrases' transcripts and its tail's, on the turn's timeline.
 async fn transcribe_turn(
     models: &Arc<VoiceModels>,
-    turn: &SpokenAudio,
+    audio: &[f32],
     parts: Vec<(usize, JoinHandle<Result<Transcript, VoiceError>>)>,
+    tail: usize,
 ) -> Result<Transcript, String> {
     // A tail shorter than a syllable holds no word worth a Whisper run.
     const MIN_TAIL: usize = SAMPLE_RATE_HZ as usize / 10;
@@ -254,15 +255,15 @@ async fn transcribe_turn(
         let t = job.await.map_err(|e| e.to_string())?;
         done.push((offset, t.map_err(|e| e.to_string())?));
     }
-    if turn.audio.len().saturating_sub(turn.tail) >= MIN_TAIL {
-        let tail = Pcm16k {
-            samples: turn.audio[turn.tail..].to_vec(),
+    if audio.len().saturating_sub(tail) >= MIN_TAIL {
+        let rest = Pcm16k {
+            samples: audio[tail..].to_vec(),
         };
         let t = models
-            .transcribe_fast(tail)
+            .transcribe_fast(rest)
             .await
             .map_err(|e| e.to_string())?;
-        done.push((turn.tail, t));
+        done.push((tail, t));
     }
     Ok(join_phrases(done))
 }
@@ -286,13 +287,11 @@ fn join_phrases(parts: Vec<(usize, Transcript)>) -> Transcript {
 pub(super) async fn submit_turn(
     models: &Arc<VoiceModels>,
     interview: &SessionHandle,
-    mut turn: SpokenAudio,
+    turn: SpokenAudio,
     max_secs: u32,
 ) -> Answered {
-    let parts = std::mem::take(&mut turn.parts);
-    let pcm = Pcm16k {
-        samples: turn.audio.clone(),
-    };
+    let SpokenAudio { audio, parts, tail } = turn;
+    let pcm = Pcm16k { samples: audio };
     if pcm.duration_secs() > max_secs as f64 {
         return Answered::Failed(format!(
             "the answer lasted {:.0} s; answers are limited to {max_secs} s",
@@ -305,7 +304,7 @@ pub(super) async fn submit_turn(
         Err(e) => return Answered::Failed(e.to_string()),
     };
     // Fast for the reply; the verbatim record follows after the call.
-    let transcript = match transcribe_turn(models, &turn, parts).await {
+    let transcript = match transcribe_turn(models, &pcm.samples, parts, tail).await {
         Ok(t) => t,
         Err(e) => return Answered::Failed(e),
     };
