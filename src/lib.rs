@@ -38,6 +38,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod demo;
+pub mod embed;
 pub mod http;
 pub mod models;
 pub mod onnx;
