@@ -1,5 +1,7 @@
-//! Scoring from the candidate's own speech and words. So far: fluency and prosody measured
-//! from the audio and Whisper's word timings (`fluency`, `prosody`).
+//! Scoring from the candidate's own speech and words: fluency and prosody measured from the
+//! audio and Whisper's word timings (`fluency`, `prosody`), and content against the rubric
+//! from sentence embeddings (`content`).
 
+pub mod content;
 pub mod fluency;
 pub mod prosody;

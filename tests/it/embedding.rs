@@ -65,3 +65,143 @@ fn a_missing_model_names_the_file() {
         .to_string();
     assert!(err.contains("no-such-model.config.json"), "{err}");
 }
+
+mod content {
+    use interviewer::scoring::content::{AnswerTurn, score};
+
+    use super::embedder;
+
+    const PROMPT: &str = "An endpoint that lists a customer's orders, newest first, 20 per page, has gone from 50 ms to 4 seconds as the orders table grew to 200 million rows in PostgreSQL. The query filters by customer_id and status and sorts by created_at. How do you investigate and fix it?";
+
+    fn rubric() -> Vec<String> {
+        [
+            "Starts by measuring: reproduces the query and runs EXPLAIN (ANALYZE, BUFFERS) rather than guessing",
+            "Proposes a composite index matching filter and sort, e.g. (customer_id, status, created_at DESC), and explains column order",
+            "Knows that OFFSET pagination gets slower with depth and proposes keyset (cursor) pagination on (created_at, id)",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    const ANSWER: &str = "First I would run the query with explain analyze to see the plan instead of guessing. \
+        Probably it does a sequential scan over the orders table. \
+        Then I would add a composite index on customer id, status and created at descending, so the filter and the sort both use it.";
+
+    #[test]
+    fn key_points_made_are_credited_with_the_sentence_that_made_them() {
+        let model = embedder();
+        let s = score(
+            &model,
+            &rubric(),
+            PROMPT,
+            &[AnswerTurn {
+                turn_id: 42,
+                text: ANSWER,
+                words: None,
+            }],
+        )
+        .unwrap();
+        let (explain, index, keyset) = (&s.coverage[0], &s.coverage[1], &s.coverage[2]);
+        assert!(explain.credit >= 0.5, "{explain:?}");
+        assert!(
+            explain
+                .evidence
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("explain analyze")
+        );
+        assert!(index.credit >= 0.5, "{index:?}");
+        assert!(
+            index
+                .evidence
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("composite index")
+        );
+        assert!(
+            keyset.credit < index.credit && keyset.credit < explain.credit,
+            "{keyset:?}"
+        );
+        assert!(
+            s.coverage
+                .iter()
+                .flat_map(|k| &k.evidence)
+                .all(|e| e.turn_id == 42)
+        );
+        let v = s.value.unwrap();
+        assert!((0.4..0.9).contains(&v), "{v}");
+        assert!(
+            s.explanation.contains("key points addressed"),
+            "{}",
+            s.explanation
+        );
+        assert!(!s.relevance.unwrap().off_topic);
+    }
+
+    #[test]
+    fn the_questions_wording_cannot_change_the_score() {
+        let model = embedder();
+        let answers = [AnswerTurn {
+            turn_id: 1,
+            text: ANSWER,
+            words: None,
+        }];
+        let a = score(&model, &rubric(), PROMPT, &answers).unwrap();
+        let b = score(
+            &model,
+            &rubric(),
+            "Tell me about your favourite holiday and what you cooked there.",
+            &answers,
+        )
+        .unwrap();
+        assert_eq!(a.value, b.value);
+        assert_eq!(a.uncertainty, b.uncertainty);
+        let credits = |s: &interviewer::scoring::content::ContentScore| {
+            s.coverage.iter().map(|k| k.credit).collect::<Vec<_>>()
+        };
+        assert_eq!(credits(&a), credits(&b));
+        // Only the reported relevance follows the prompt.
+        assert!(b.relevance.unwrap().similarity < a.relevance.unwrap().similarity);
+    }
+
+    #[test]
+    fn too_little_said_is_not_enough_evidence_and_off_topic_is_flagged() {
+        let model = embedder();
+        let short = score(
+            &model,
+            &rubric(),
+            PROMPT,
+            &[AnswerTurn {
+                turn_id: 1,
+                text: "I would add an index.",
+                words: None,
+            }],
+        )
+        .unwrap();
+        assert_eq!(short.value, None);
+        assert!(
+            short.explanation.contains("not enough evidence"),
+            "{}",
+            short.explanation
+        );
+        let off = score(
+            &model,
+            &rubric(),
+            PROMPT,
+            &[AnswerTurn {
+                turn_id: 1,
+                text: "My favourite holiday was in Portugal, where we cooked fresh sardines on the beach every evening with friends.",
+                words: None,
+            }],
+        )
+        .unwrap();
+        assert!(off.value.unwrap() < 0.1, "{off:?}");
+        assert!(off.relevance.unwrap().off_topic);
+        assert!(
+            off.explanation
+                .contains("something other than the question")
+        );
+    }
+}
