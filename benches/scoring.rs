@@ -1,0 +1,109 @@
+//! Content scoring time on this machine: the embedding model's load, one sentence, one
+//! answer and one whole interview (every question of the backend bank answered with 150 words
+//! or more, as a one-minute spoken answer has). The answers are built from the rubric's own
+//! words, so values near 1 are expected: the figures here are times, not a validation.
+//! Run: `cargo bench --bench scoring`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use interviewer::content::question_bank;
+use interviewer::embed::Embedder;
+use interviewer::scoring::content::{AnswerTurn, score};
+
+/// An answer of sentences that touch the question's key points and wander a little, as
+/// answers do: built from the rubric's own words, reworded, plus filler sentences.
+fn answer(rubric: &[String]) -> String {
+    let mut out = Vec::new();
+    for (i, point) in rubric.iter().enumerate() {
+        let mut s = point.to_lowercase();
+        s.truncate(s.find(':').map_or(s.len(), |i| i.max(40)));
+        out.push(format!("I think the approach here is that it {s}."));
+        if i % 2 == 0 {
+            out.push("That is what we did on my last team, and it worked well enough for us in production.".into());
+        }
+    }
+    let mut text = out.join(" ");
+    while text.split_whitespace().count() < 150 {
+        text.push_str(" Honestly there is more to say about monitoring it afterwards, but that is the core of it.");
+    }
+    text
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn main() -> anyhow::Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let started = Instant::now();
+    let model = Embedder::load(&root.join("models/all-MiniLM-L6-v2.safetensors"))?;
+    println!(
+        "model load: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+
+    let sentence = "I would add a composite index on customer id, status and created at.";
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        model.embed(sentence)?;
+        times.push(t.elapsed());
+    }
+    println!(
+        "one sentence (14 words): p50 {:.1} ms",
+        median(times).as_secs_f64() * 1000.0
+    );
+
+    let bank = question_bank::load_file(&root.join("question-bank/backend.toml"))?;
+    let answers: Vec<String> = bank.questions.iter().map(|q| answer(&q.rubric)).collect();
+    let mut interviews = Vec::new();
+    let mut turns = Vec::new();
+    for round in 0..3 {
+        let whole = Instant::now();
+        for (i, (q, text)) in bank.questions.iter().zip(&answers).enumerate() {
+            let t = Instant::now();
+            let s = score(
+                &model,
+                &q.rubric,
+                &q.prompt,
+                &[AnswerTurn {
+                    turn_id: i as i64,
+                    text,
+                    words: None,
+                }],
+            )?;
+            turns.push(t.elapsed());
+            if round == 0 {
+                println!(
+                    "  {:<34} {} words, {} key points: value {:.2} ± {:.2}",
+                    q.id,
+                    s.words,
+                    s.coverage.len(),
+                    s.value.unwrap_or(f64::NAN),
+                    s.uncertainty.unwrap_or(f64::NAN)
+                );
+            }
+        }
+        interviews.push(whole.elapsed());
+    }
+    let max_turn = turns.iter().max().copied().unwrap_or_default();
+    let mean_words = answers
+        .iter()
+        .map(|a| a.split_whitespace().count())
+        .sum::<usize>()
+        / answers.len().max(1);
+    println!(
+        "per answer ({mean_words} words on average): p50 {:.0} ms, max {:.0} ms over {} answers",
+        median(turns).as_secs_f64() * 1000.0,
+        max_turn.as_secs_f64() * 1000.0,
+        bank.questions.len() * 3
+    );
+    println!(
+        "per interview ({} answers): p50 {:.2} s",
+        bank.questions.len(),
+        median(interviews).as_secs_f64()
+    );
+    Ok(())
+}
