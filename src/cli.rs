@@ -57,6 +57,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Score an interview's answers for content against the rubrics, store the scores and
+    /// print them (again after new answers; refused once a person has overridden one).
+    Score { interview_id: i64 },
     /// Speak TEXT with the interviewer's voice into a 16-bit mono WAV file.
     Say {
         text: String,
@@ -139,6 +142,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bank { command } => bank(config, command).await,
         Command::Transcribe { file, json } => transcribe(&config, &file, json),
+        Command::Score { interview_id } => score(&config, interview_id).await,
         Command::Say {
             text,
             output,
@@ -412,6 +416,31 @@ fn render(
         started.elapsed().as_secs_f64(),
         report.adapter
     );
+    Ok(())
+}
+
+async fn score(config: &Config, interview_id: i64) -> anyhow::Result<()> {
+    let db = db::connect(&config.database.url).await?;
+    db::migrate(&db).await?;
+    let model = std::sync::Arc::new(crate::embed::Embedder::load(
+        &config.scoring.embedding_model,
+    )?);
+    let rows = crate::scoring::interview::score_content(&db, model, interview_id).await?;
+    if rows.is_empty() {
+        out!("interview {interview_id} has no answers to score");
+    }
+    for r in rows {
+        let value = r
+            .value
+            .map_or_else(|| "-".to_string(), |v| format!("{:.0}%", v * 100.0));
+        out!(
+            "{:<10} {:<20} {:>5}  {}",
+            r.dimension,
+            r.competency,
+            value,
+            r.explanation
+        );
+    }
     Ok(())
 }
 

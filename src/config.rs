@@ -322,11 +322,17 @@ impl Default for LiveConfig {
 pub struct ScoringConfig {
     /// A silence between words at least this long is a pause in the fluency figures.
     pub min_pause_ms: u64,
+    /// Sentence-embedding weights (safetensors) for content scores, with
+    /// `<stem>.tokenizer.json` and `<stem>.config.json` beside them.
+    pub embedding_model: PathBuf,
 }
 
 impl Default for ScoringConfig {
     fn default() -> Self {
-        Self { min_pause_ms: 250 }
+        Self {
+            min_pause_ms: 250,
+            embedding_model: "models/all-MiniLM-L6-v2.safetensors".into(),
+        }
     }
 }
 

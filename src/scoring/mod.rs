@@ -4,4 +4,5 @@
 
 pub mod content;
 pub mod fluency;
+pub mod interview;
 pub mod prosody;

@@ -6,6 +6,7 @@ mod access_matrix;
 mod animate;
 mod banks;
 mod browser;
+mod content_scores;
 mod embedding;
 mod fake_llm;
 mod helpers;

@@ -1,0 +1,84 @@
+//! Scores: one row per dimension and question (or per interview), with the evidence behind
+//! it and, once a person has looked, their override. A scorer's rows are replaced when it
+//! runs again, unless a person has overridden one of them: a human decision is never
+//! silently thrown away.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::Value;
+
+use super::entities::score;
+use super::{DbError, DbResult};
+
+pub struct NewScore {
+    pub turn_id: Option<i64>,
+    pub dimension: &'static str,
+    pub competency: String,
+    pub value: Option<f64>,
+    pub explanation: String,
+    pub evidence: Value,
+}
+
+/// Replaces what `scorer` said of an interview with `rows`.
+pub async fn replace(
+    db: &sea_orm::DatabaseConnection,
+    interview_id: i64,
+    scorer: &str,
+    rows: Vec<NewScore>,
+) -> DbResult<Vec<score::Model>> {
+    let txn = db.begin().await?;
+    let mine = score::Entity::find()
+        .filter(score::Column::InterviewId.eq(interview_id))
+        .filter(score::Column::Scorer.eq(scorer));
+    if mine
+        .clone()
+        .filter(score::Column::OverriddenBy.is_not_null())
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(DbError::Conflict(format!(
+            "a person has overridden a {scorer} score of interview {interview_id}; it is not scored again"
+        )));
+    }
+    score::Entity::delete_many()
+        .filter(score::Column::InterviewId.eq(interview_id))
+        .filter(score::Column::Scorer.eq(scorer))
+        .exec(&txn)
+        .await?;
+    let now = super::now();
+    let mut saved = Vec::with_capacity(rows.len());
+    for r in rows {
+        saved.push(
+            score::ActiveModel {
+                interview_id: Set(interview_id),
+                turn_id: Set(r.turn_id),
+                dimension: Set(r.dimension.to_string()),
+                competency: Set(r.competency),
+                value: Set(r.value),
+                explanation: Set(r.explanation),
+                evidence: Set(r.evidence),
+                scorer: Set(scorer.to_string()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?,
+        );
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub async fn for_interview(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+) -> DbResult<Vec<score::Model>> {
+    Ok(score::Entity::find()
+        .filter(score::Column::InterviewId.eq(interview_id))
+        .order_by_asc(score::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,120 @@
+//! Content scores of a real text interview, stored: they rest on the candidate's answers and
+//! the bank's rubric only, and a person's override is never scored away.
+
+use std::sync::Arc;
+
+use interviewer::auth::Role;
+use interviewer::db;
+use interviewer::db::entities::{score, turn};
+use interviewer::embed::Embedder;
+use interviewer::scoring::interview::{ScoringError, score_content};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::json;
+
+use crate::helpers::*;
+
+const ANSWER: &str = "Last year a teammate and I disagreed about how to run a schema migration. \
+    She wanted one big release; I thought we should split it, because a rollback would lose data. \
+    I asked her to walk me through her reasoning, and she was worried about two weeks of extra work. \
+    We wrote down both plans, measured the risk together, and agreed on the split with a shared checklist.";
+
+const TWO_SUM: &str = "I would walk through the list once and keep a hash map from each value to its index. \
+    For every number I look up target minus the number in the map, and if it is there I return the stored index and the current one. \
+    That is linear time and linear space, and it handles duplicates like three and three because I check before inserting.";
+
+#[tokio::test]
+async fn content_scores_rest_on_the_answers_and_survive_an_override() {
+    let app = spawn_app().await;
+    let org = create_org(&app, "Acme").await;
+    let rita = create_user(&app, "rita@acme.example", Role::Recruiter, Some(org)).await;
+    let recruiter = Client::login(&app, "rita@acme.example").await;
+    let (_, link) = role_with_invite(&recruiter, "ada@example.com").await;
+    let (candidate, id) = open_invite(&app, &link).await;
+    say(
+        &candidate,
+        id,
+        json!({ "type": "consent", "accepted": true }),
+    )
+    .await;
+    say(&candidate, id, json!({ "type": "answer", "text": ANSWER })).await;
+    say(
+        &candidate,
+        id,
+        json!({ "type": "answer", "text": "Next time I would involve the rest of the team earlier, before the plans had hardened." }),
+    )
+    .await;
+    // The coding question (two-sum), explained in words.
+    say(&candidate, id, json!({ "type": "answer", "text": TWO_SUM })).await;
+
+    let model = Arc::new(
+        Embedder::load(&root().join("models/all-MiniLM-L6-v2.safetensors"))
+            .expect("run scripts/fetch-models"),
+    );
+    let db = &app.state.db;
+    let rows = score_content(db, model.clone(), id).await.unwrap();
+    assert_eq!(rows.len(), 2, "two questions answered: {rows:?}");
+    // The behavioral story is left to a person, and says so.
+    assert_eq!(rows[0].value, None);
+    assert!(
+        rows[0].explanation.contains("behavioral"),
+        "{}",
+        rows[0].explanation
+    );
+    let row = &rows[1];
+    assert_eq!(row.dimension, "content");
+    let question_id = row.evidence["question_id"].as_i64().unwrap();
+    let question = db::banks::question(db, question_id).await.unwrap();
+    assert_eq!(row.competency, question.competency);
+    let value = row.value.expect("enough words for a score");
+    assert!((0.3..=1.0).contains(&value), "{value}: {}", row.explanation);
+
+    // Every passage quoted as evidence is the candidate's own words, from their own turns.
+    let turns = db::interviews::turns(db, id).await.unwrap();
+    let candidate_turn = |tid: i64| {
+        turns
+            .iter()
+            .find(|t| t.id == tid)
+            .is_some_and(|t| t.speaker == "candidate")
+    };
+    let coverage = row.evidence["coverage"].as_array().unwrap();
+    let quoted: Vec<_> = coverage
+        .iter()
+        .filter_map(|k| k["evidence"].as_object())
+        .collect();
+    assert!(!quoted.is_empty(), "{}", row.evidence);
+    for q in quoted {
+        let tid = q["turn_id"].as_i64().unwrap();
+        assert!(candidate_turn(tid), "turn {tid} is not the candidate's");
+        let said = &turns.iter().find(|t| t.id == tid).unwrap().text;
+        let text = q["text"].as_str().unwrap();
+        assert!(said.contains(text), "{text:?} is not in {said:?}");
+    }
+
+    // The interviewer's words are not an input: reworded, the score stays the same.
+    for t in turns.iter().filter(|t| t.speaker == "interviewer") {
+        let mut row: turn::ActiveModel = t.clone().into();
+        row.text = Set("Please tell me about your favourite holiday and what you cooked.".into());
+        row.update(db).await.unwrap();
+    }
+    let again = score_content(db, model.clone(), id).await.unwrap();
+    assert_eq!(again[1].value, row.value);
+    assert_eq!(again[1].evidence["coverage"], row.evidence["coverage"]);
+
+    // A person overrides the score: scoring again is refused rather than erasing it.
+    let mut over: score::ActiveModel = again[1].clone().into();
+    over.overridden_by = Set(Some(rita));
+    over.override_value = Set(Some(0.9));
+    over.override_reason = Set(Some(
+        "the follow-up answer shows more than the model saw".into(),
+    ));
+    over.update(db).await.unwrap();
+    let err = score_content(db, model, id).await.unwrap_err();
+    assert!(matches!(err, ScoringError::Db(_)), "{err}");
+    assert!(err.to_string().contains("overridden"), "{err}");
+    let kept = score::Entity::find_by_id(again[1].id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.override_value, Some(0.9));
+}
