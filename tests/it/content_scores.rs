@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use interviewer::auth::Role;
 use interviewer::db;
 use interviewer::db::entities::{score, turn};
 use interviewer::embed::Embedder;
@@ -12,6 +11,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 
 use crate::helpers::*;
+use crate::live::consented_candidate;
 
 const ANSWER: &str = "Last year a teammate and I disagreed about how to run a schema migration. \
     She wanted one big release; I thought we should split it, because a rollback would lose data. \
@@ -25,17 +25,11 @@ const TWO_SUM: &str = "I would walk through the list once and keep a hash map fr
 #[tokio::test]
 async fn content_scores_rest_on_the_answers_and_survive_an_override() {
     let app = spawn_app().await;
-    let org = create_org(&app, "Acme").await;
-    let rita = create_user(&app, "rita@acme.example", Role::Recruiter, Some(org)).await;
-    let recruiter = Client::login(&app, "rita@acme.example").await;
-    let (_, link) = role_with_invite(&recruiter, "ada@example.com").await;
-    let (candidate, id) = open_invite(&app, &link).await;
-    say(
-        &candidate,
-        id,
-        json!({ "type": "consent", "accepted": true }),
-    )
-    .await;
+    let (candidate, id) = consented_candidate(&app).await;
+    let recruiter = db::users::by_email(&app.state.db, "rec@acme.example")
+        .await
+        .unwrap()
+        .expect("the recruiter who invited the candidate");
     say(&candidate, id, json!({ "type": "answer", "text": ANSWER })).await;
     say(
         &candidate,
@@ -102,7 +96,7 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
 
     // A person overrides the score: scoring again is refused rather than erasing it.
     let mut over: score::ActiveModel = again[1].clone().into();
-    over.overridden_by = Set(Some(rita));
+    over.overridden_by = Set(Some(recruiter.id));
     over.override_value = Set(Some(0.9));
     over.override_reason = Set(Some(
         "the follow-up answer shows more than the model saw".into(),
