@@ -55,6 +55,8 @@ pub async fn score_content(
     model: Arc<Embedder>,
     interview_id: i64,
 ) -> Result<Vec<score::Model>, ScoringError> {
+    // An unknown interview is an error, not an interview with nothing to score.
+    db::interviews::get(db, interview_id).await?;
     let mut by_question: BTreeMap<i64, Vec<Said>> = BTreeMap::new();
     for t in db::interviews::turns(db, interview_id).await? {
         if t.speaker != "candidate" || t.kind != "answer" {

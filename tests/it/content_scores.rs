@@ -102,7 +102,7 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
         "the follow-up answer shows more than the model saw".into(),
     ));
     over.update(db).await.unwrap();
-    let err = score_content(db, model, id).await.unwrap_err();
+    let err = score_content(db, model.clone(), id).await.unwrap_err();
     assert!(matches!(err, ScoringError::Db(_)), "{err}");
     assert!(err.to_string().contains("overridden"), "{err}");
     let kept = score::Entity::find_by_id(again[1].id)
@@ -111,4 +111,11 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
         .unwrap()
         .unwrap();
     assert_eq!(kept.override_value, Some(0.9));
+
+    // An interview that does not exist is said to be missing, not scored as empty.
+    let missing = score_content(db, model, id + 1000).await.unwrap_err();
+    assert!(
+        matches!(missing, ScoringError::Db(db::DbError::NotFound)),
+        "{missing}"
+    );
 }
