@@ -68,11 +68,7 @@ fn main() -> anyhow::Result<()> {
                 &model,
                 &q.rubric,
                 &q.prompt,
-                &[AnswerTurn {
-                    turn_id: i as i64,
-                    text,
-                    words: None,
-                }],
+                &[AnswerTurn::typed(i as i64, text)],
             )?;
             turns.push(t.elapsed());
             if round == 0 {

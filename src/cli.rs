@@ -425,12 +425,7 @@ async fn score(config: &Config, interview_id: i64) -> anyhow::Result<()> {
     let model = std::sync::Arc::new(crate::embed::Embedder::load(
         &config.scoring.embedding_model,
     )?);
-    let rows = match crate::scoring::interview::score_content(&db, model, interview_id).await {
-        Err(crate::scoring::interview::ScoringError::Db(db::DbError::NotFound)) => {
-            anyhow::bail!("interview {interview_id} does not exist")
-        }
-        r => r?,
-    };
+    let rows = crate::scoring::interview::score_content(&db, model, interview_id).await?;
     if rows.is_empty() {
         out!("interview {interview_id} has no answers to score");
     }

@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 
 use tokenizers::Tokenizer;
 
-pub use bert::Shape;
-
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
     #[error("cannot read {path}: {message}")]
@@ -63,7 +61,7 @@ impl Embedder {
             })
         };
         let config_path = beside("config.json");
-        let shape: Shape = serde_json::from_slice(&read(&config_path)?)
+        let shape: bert::Shape = serde_json::from_slice(&read(&config_path)?)
             .map_err(|e| EmbedError::Weights(format!("{}: {e}", config_path.display())))?;
         let bytes = read(weights)?;
         let model = bert::Bert::load(shape, &safetensors::Tensors::parse(&bytes)?)?;

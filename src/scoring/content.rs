@@ -10,17 +10,6 @@ use serde::Serialize;
 use crate::embed::{EmbedError, Embedder, Embedding};
 use crate::pipeline::messages::Word;
 
-/// What turns text into embeddings: the MiniLM model in the server.
-pub trait Embeds {
-    fn embed(&self, text: &str) -> Result<Embedding, EmbedError>;
-}
-
-impl Embeds for Embedder {
-    fn embed(&self, text: &str) -> Result<Embedding, EmbedError> {
-        Embedder::embed(self, text)
-    }
-}
-
 /// A stretch of one answer that can stand as evidence: the words, and where they are in the
 /// turn's recording (seconds; none for a typed answer).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,6 +25,17 @@ pub struct AnswerTurn<'a> {
     pub turn_id: i64,
     pub text: &'a str,
     pub words: Option<&'a [Word]>,
+}
+
+impl<'a> AnswerTurn<'a> {
+    /// A typed answer: words without times.
+    pub fn typed(turn_id: i64, text: &'a str) -> Self {
+        Self {
+            turn_id,
+            text,
+            words: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,7 +83,7 @@ const MAX_PASSAGE_WORDS: usize = 30;
 
 /// Scores the answers to one question against its `rubric`, reporting relevance to `prompt`.
 pub fn score(
-    model: &impl Embeds,
+    model: &Embedder,
     rubric: &[String],
     prompt: &str,
     answers: &[AnswerTurn],
@@ -280,11 +280,7 @@ mod tests {
     #[test]
     fn a_typed_answer_without_stops_is_cut_into_runs_without_times() {
         let text = "word ".repeat(MAX_PASSAGE_WORDS + 5);
-        let p = passages(&AnswerTurn {
-            turn_id: 1,
-            text: &text,
-            words: None,
-        });
+        let p = passages(&AnswerTurn::typed(1, &text));
         assert_eq!(p.len(), 3);
         assert_eq!(p[0].text.split_whitespace().count(), MAX_PASSAGE_WORDS);
         assert_eq!(p[1].text.split_whitespace().count(), 5);

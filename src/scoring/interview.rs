@@ -19,6 +19,8 @@ pub const CONTENT_SCORER: &str = "content/all-MiniLM-L6-v2";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScoringError {
+    #[error("interview {0} does not exist")]
+    NoInterview(i64),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -56,7 +58,10 @@ pub async fn score_content(
     interview_id: i64,
 ) -> Result<Vec<score::Model>, ScoringError> {
     // An unknown interview is an error, not an interview with nothing to score.
-    db::interviews::get(db, interview_id).await?;
+    match db::interviews::get(db, interview_id).await {
+        Err(DbError::NotFound) => return Err(ScoringError::NoInterview(interview_id)),
+        other => other?,
+    };
     let mut by_question: BTreeMap<i64, Vec<Said>> = BTreeMap::new();
     for t in db::interviews::turns(db, interview_id).await? {
         if t.speaker != "candidate" || t.kind != "answer" {

@@ -115,7 +115,7 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
     // An interview that does not exist is said to be missing, not scored as empty.
     let missing = score_content(db, model, id + 1000).await.unwrap_err();
     assert!(
-        matches!(missing, ScoringError::Db(db::DbError::NotFound)),
+        matches!(missing, ScoringError::NoInterview(i) if i == id + 1000),
         "{missing}"
     );
 }

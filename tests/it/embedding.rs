@@ -90,17 +90,7 @@ mod content {
     #[test]
     fn key_points_made_are_credited_with_the_sentence_that_made_them() {
         let model = embedder();
-        let s = score(
-            &model,
-            &rubric(),
-            PROMPT,
-            &[AnswerTurn {
-                turn_id: 42,
-                text: ANSWER,
-                words: None,
-            }],
-        )
-        .unwrap();
+        let s = score(&model, &rubric(), PROMPT, &[AnswerTurn::typed(42, ANSWER)]).unwrap();
         let (explain, index, keyset) = (&s.coverage[0], &s.coverage[1], &s.coverage[2]);
         assert!(explain.credit >= 0.5, "{explain:?}");
         assert!(
@@ -143,11 +133,7 @@ mod content {
     #[test]
     fn the_questions_wording_cannot_change_the_score() {
         let model = embedder();
-        let answers = [AnswerTurn {
-            turn_id: 1,
-            text: ANSWER,
-            words: None,
-        }];
+        let answers = [AnswerTurn::typed(1, ANSWER)];
         let a = score(&model, &rubric(), PROMPT, &answers).unwrap();
         let b = score(
             &model,
@@ -173,11 +159,7 @@ mod content {
             &model,
             &rubric(),
             PROMPT,
-            &[AnswerTurn {
-                turn_id: 1,
-                text: "I would add an index.",
-                words: None,
-            }],
+            &[AnswerTurn::typed(1, "I would add an index.")],
         )
         .unwrap();
         assert_eq!(short.value, None);
@@ -190,11 +172,7 @@ mod content {
             &model,
             &rubric(),
             PROMPT,
-            &[AnswerTurn {
-                turn_id: 1,
-                text: "My favourite holiday was in Portugal, where we cooked fresh sardines on the beach every evening with friends.",
-                words: None,
-            }],
+            &[AnswerTurn::typed(1, "My favourite holiday was in Portugal, where we cooked fresh sardines on the beach every evening with friends.")],
         )
         .unwrap();
         assert!(off.value.unwrap() < 0.1, "{off:?}");
