@@ -93,6 +93,10 @@ impl App {
             db: db.clone(),
             interviewer,
             disclosure_version: config.interview.disclosure_version.clone(),
+            scoring: crate::scoring::queue::ScoringQueue::new(
+                db.clone(),
+                config.scoring.embedding_model.clone(),
+            ),
         };
         let config = Arc::new(config);
         let sessions = SessionRegistry::new(ctx, tasks.clone(), cancel.clone());

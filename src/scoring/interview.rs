@@ -21,6 +21,8 @@ pub const CONTENT_SCORER: &str = "content/all-MiniLM-L6-v2";
 pub enum ScoringError {
     #[error("interview {0} does not exist")]
     NoInterview(i64),
+    #[error("interview {0} has no consent to scoring: nothing is scored without it")]
+    NoConsent(i64),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -58,10 +60,14 @@ pub async fn score_content(
     interview_id: i64,
 ) -> Result<Vec<score::Model>, ScoringError> {
     // An unknown interview is an error, not an interview with nothing to score.
-    match db::interviews::get(db, interview_id).await {
+    let interview = match db::interviews::get(db, interview_id).await {
         Err(DbError::NotFound) => return Err(ScoringError::NoInterview(interview_id)),
         other => other?,
     };
+    // The candidate agreed to the disclosure (AI interviewer, scoring) or nothing is scored.
+    if interview.consent_given_at.is_none() {
+        return Err(ScoringError::NoConsent(interview_id));
+    }
     let mut by_question: BTreeMap<i64, Vec<Said>> = BTreeMap::new();
     for t in db::interviews::turns(db, interview_id).await? {
         if t.speaker != "candidate" || t.kind != "answer" {

@@ -32,6 +32,8 @@ pub struct SessionContext {
     pub db: DatabaseConnection,
     pub interviewer: Interviewer,
     pub disclosure_version: String,
+    /// Scores an interview's content once it ends, and again when its record is revised.
+    pub scoring: crate::scoring::queue::ScoringQueue,
 }
 
 pub(super) struct Loaded {
@@ -83,6 +85,8 @@ async fn run(
     registry: SessionRegistry,
     cancel: CancellationToken,
 ) {
+    // Ended before this actor started: its scores were asked for then (or by `score`).
+    let mut ended = status::is_final(s.status());
     loop {
         let cmd = tokio::select! {
             _ = cancel.cancelled() => break,
@@ -95,6 +99,10 @@ async fn run(
                 reply,
             })) => {
                 let result = s.apply(input, speech).await;
+                if !ended && status::is_final(s.status()) {
+                    ended = true;
+                    s.ctx.scoring.request(s.id());
+                }
                 if let Ok(out) = &result {
                     for turn in &out.turns {
                         let _ = events.send(Event::Turn { turn: turn.clone() });
@@ -129,6 +137,10 @@ async fn run(
                         .map_err(SessionError::from);
                 if let Ok(turn) = &result {
                     let _ = events.send(Event::Amended { turn: turn.clone() });
+                    // A verbatim transcript after the end: the scores follow the record.
+                    if ended {
+                        s.ctx.scoring.request(s.id());
+                    }
                 }
                 let _ = reply.send(result);
             }

@@ -119,3 +119,52 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
         "{missing}"
     );
 }
+
+#[tokio::test]
+async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consent() {
+    let app = spawn_app().await;
+    let (candidate, id) = consented_candidate(&app).await;
+    // Nobody has agreed to anything in a second interview that was only opened.
+    let recruiter = Client::login(&app, "rec@acme.example").await;
+    let (_, link) = role_with_invite(&recruiter, "grace@example.com").await;
+    let (_, unconsented) = open_invite(&app, &link).await;
+    let model = Arc::new(
+        Embedder::load(&root().join("models/all-MiniLM-L6-v2.safetensors"))
+            .expect("run scripts/fetch-models"),
+    );
+    let refused = score_content(&app.state.db, model, unconsented)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ScoringError::NoConsent(i) if i == unconsented),
+        "{refused}"
+    );
+
+    say(&candidate, id, json!({ "type": "answer", "text": ANSWER })).await;
+    let mut status = String::new();
+    for text in [TWO_SUM, TWO_SUM, "No, thank you.", "No, thank you."] {
+        let out = say(&candidate, id, json!({ "type": "answer", "text": text })).await;
+        status = out["state"]["status"].as_str().unwrap().to_string();
+        if status == "completed" {
+            break;
+        }
+    }
+    assert_eq!(status, "completed");
+    let mut rows = Vec::new();
+    for _ in 0..120 {
+        rows = db::scores::for_interview(&app.state.db, id).await.unwrap();
+        if !rows.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(rows.len(), 2, "a row per question answered: {rows:?}");
+    assert!(rows.iter().all(|r| r.dimension == "content"));
+    assert!(rows[1].value.is_some(), "{}", rows[1].explanation);
+    assert!(
+        db::scores::for_interview(&app.state.db, unconsented)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
