@@ -11,6 +11,7 @@ mod interview_ws;
 mod live;
 mod pages;
 mod recruiter;
+mod scores;
 mod voice;
 
 use axum::Router;
@@ -174,6 +175,20 @@ fn table() -> Vec<Route> {
             "/api/interviews/{id}/turns/{seq}/recording",
             SignedIn,
             get(voice::turn_recording),
+        ),
+        // Scores: staff of the organization, or the candidate of a practice interview.
+        r(
+            M::GET,
+            "/api/interviews/{id}/scores",
+            SignedIn,
+            get(scores::list),
+        ),
+        // A person's override of a score: staff of the organization, audited.
+        r(
+            M::PUT,
+            "/api/interviews/{id}/scores/{score_id}/override",
+            Staff,
+            put(scores::set_override),
         ),
         // Recruiters (their organization) and admins (all): reading.
         r(M::GET, "/recruiter", Staff, get(pages::recruiter)),

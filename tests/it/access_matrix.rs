@@ -84,6 +84,23 @@ async fn every_route_against_every_role() {
         .next()
         .unwrap()
         .to_string();
+    // A score to read and override.
+    let score = interviewer::db::scores::replace(
+        &app.state.db,
+        interview,
+        "matrix",
+        vec![interviewer::db::scores::NewScore {
+            turn_id: None,
+            dimension: "content",
+            competency: "problem-solving".into(),
+            value: Some(0.5),
+            explanation: "a row for the access checks".into(),
+            evidence: json!({}),
+        }],
+    )
+    .await
+    .unwrap()[0]
+        .id;
     let clients = [
         Client::anonymous(&app),
         candidate,
@@ -111,6 +128,7 @@ async fn every_route_against_every_role() {
                 &format!("/recruiter/interviews/{interview}"),
             )
             .replace("{connection}", "1")
+            .replace("{score_id}", &score.to_string())
             .replace("/api/jobs/{id}", &format!("/api/jobs/{job}"))
             .replace("/api/banks/{id}", &format!("/api/banks/{bank}"))
             .replace(
@@ -180,6 +198,10 @@ fn expectation(access: Access, path: &str, who: Who) -> Expect {
         Err(_) => return Expect::Forbidden,
         Ok(()) => {}
     }
+    // The scores of a hiring interview are not shown to its candidate.
+    if path == "/api/interviews/{id}/scores" && who == Who::Candidate {
+        return Expect::Forbidden;
+    }
     // Object-level rules: an interview belongs to its candidate and its organization's staff;
     // a job to its organization.
     let foreign = match who {
@@ -207,6 +229,9 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/practice/interviews" => json!({ "bank_id": bank, "questions": 1 }),
         "/api/interviews/{id}/messages" => json!({ "type": "answer", "text": "hello" }),
         "/api/interviews/{id}/code" => json!({ "language": "python", "code": "print(1)" }),
+        "/api/interviews/{id}/scores/{score_id}/override" => {
+            json!({ "value": 0.6, "reason": "checked against the recording" })
+        }
         // Offers too thin to connect: refused as SDP (400) after authorization.
         "/api/interviews/{id}/live" | "/api/interviews/{id}/watch" => {
             json!({ "type": "offer", "sdp": "v=0" })

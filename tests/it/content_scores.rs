@@ -10,6 +10,8 @@ use interviewer::scoring::interview::{ScoringError, score_content};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 
+use reqwest::StatusCode;
+
 use crate::helpers::*;
 use crate::live::consented_candidate;
 
@@ -167,4 +169,51 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
             .unwrap()
             .is_empty()
     );
+
+    // Staff read them with their evidence; the candidate of a hiring interview does not.
+    let path = format!("/api/interviews/{id}/scores");
+    let r = recruiter.get(&path).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let listed = r.body["scores"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed[1]["evidence"]["coverage"].is_array());
+    assert_eq!(listed[1]["final_value"], listed[1]["value"]);
+    let r = candidate.get(&path).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+
+    // A person overrides one, with a reason; bad input is refused in words.
+    let score_id = listed[1]["id"].as_i64().unwrap();
+    let over = format!("/api/interviews/{id}/scores/{score_id}/override");
+    for (body, says) in [
+        (json!({ "value": 1.5, "reason": "x" }), "out of range"),
+        (json!({ "value": 0.5, "reason": "  " }), "needs a reason"),
+    ] {
+        let r = recruiter.put(&over, body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+        let message = r.body["error"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+    }
+    let r = recruiter
+        .put(
+            &over,
+            json!({ "value": 0.8, "reason": "the code explanation was complete" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["final_value"], 0.8);
+    assert_eq!(
+        r.body["override"]["reason"],
+        "the code explanation was complete"
+    );
+    assert_eq!(
+        r.body["value"], listed[1]["value"],
+        "the scorer's value is kept beside it"
+    );
+    let audit = db::audit::list(&app.state.db, None, 20).await.unwrap();
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "score_overridden")
+        .expect("the override is in the audit log");
+    assert_eq!(entry.detail["value"], 0.8);
+    assert_eq!(entry.detail["scorer_value"], listed[1]["value"]);
 }

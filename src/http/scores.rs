@@ -1,0 +1,115 @@
+//! An interview's scores, each with its evidence, and a person's override of any of them.
+//! Staff of the interview's organization read and override; a candidate reads the scores of
+//! their own practice interviews only (hiring scores are for the people deciding). Every
+//! staff read and every override is in the audit log.
+
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::candidate::readable_interview;
+use super::error::ApiError;
+use super::extract::{Json, Viewer};
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::db::entities::score;
+use crate::db::interviews::MODE_PRACTICE;
+use crate::db::{self, scores};
+
+/// The longest reason kept with an override.
+const MAX_REASON: usize = 2000;
+
+fn view(s: score::Model) -> Value {
+    json!({
+        "id": s.id,
+        "turn_id": s.turn_id,
+        "dimension": s.dimension,
+        "competency": s.competency,
+        "value": s.value,
+        "explanation": s.explanation,
+        "evidence": s.evidence,
+        "scorer": s.scorer,
+        "override": s.overridden_by.map(|by| json!({
+            "by": by,
+            "value": s.override_value,
+            "reason": s.override_reason,
+        })),
+        // What counts: a person's value where they gave one.
+        "final_value": if s.overridden_by.is_some() { s.override_value } else { s.value },
+        "created_at": s.created_at,
+    })
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    let i = readable_interview(&app, &viewer, id, "scores_read", json!({})).await?;
+    if viewer.role == Role::Candidate && i.mode != MODE_PRACTICE {
+        return Err(ApiError::Forbidden(
+            "the scores of a hiring interview are for the people who decide; your practice interviews show you yours".into(),
+        ));
+    }
+    let rows: Vec<Value> = scores::for_interview(&app.db, id)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect();
+    Ok(axum::Json(json!({ "interview_id": id, "scores": rows })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// 0 to 1; null withdraws the score (for example, the evidence is not the candidate's).
+    value: Option<f64>,
+    reason: String,
+}
+
+pub async fn set_override(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, score_id)): Path<(i64, i64)>,
+    Json(body): Json<Override>,
+) -> Result<impl IntoResponse, ApiError> {
+    if let Some(v) = body.value
+        && !(0.0..=1.0).contains(&v)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "value {v} is out of range; a score is from 0 to 1, or null to withdraw it"
+        )));
+    }
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON {
+        return Err(ApiError::BadRequest(format!(
+            "an override needs a reason of 1 to {MAX_REASON} characters"
+        )));
+    }
+    readable_interview(&app, &viewer, id, "scores_read", json!({})).await?;
+    let before = scores::for_interview(&app.db, id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == score_id)
+        .ok_or(ApiError::NotFound)?;
+    let after =
+        scores::set_override(&app.db, id, score_id, viewer.user.id, body.value, reason).await?;
+    db::audit::record(
+        &app.db,
+        &viewer.actor(),
+        "score_overridden",
+        "interview",
+        Some(id),
+        json!({
+            "score_id": score_id,
+            "dimension": before.dimension,
+            "scorer_value": before.value,
+            "previous_override": before.override_value,
+            "value": body.value,
+            "reason": reason,
+        }),
+    )
+    .await?;
+    Ok(axum::Json(view(after)))
+}
