@@ -84,7 +84,8 @@ pub async fn for_interview(
 }
 
 /// A person's decision on a score: their value (0 to 1, or none to withdraw it) and why.
-/// The scorer's own value stays beside it, so both can be read later.
+/// The scorer's own value stays beside it, so both can be read later. Returns the row as it
+/// was and as it is now.
 pub async fn set_override(
     db: &impl ConnectionTrait,
     interview_id: i64,
@@ -92,15 +93,15 @@ pub async fn set_override(
     by: i64,
     value: Option<f64>,
     reason: &str,
-) -> DbResult<score::Model> {
-    let s = score::Entity::find_by_id(score_id)
+) -> DbResult<(score::Model, score::Model)> {
+    let before = score::Entity::find_by_id(score_id)
         .filter(score::Column::InterviewId.eq(interview_id))
         .one(db)
         .await?
         .ok_or(DbError::NotFound)?;
-    let mut row: score::ActiveModel = s.into();
+    let mut row: score::ActiveModel = before.clone().into();
     row.overridden_by = Set(Some(by));
     row.override_value = Set(value);
     row.override_reason = Set(Some(reason.to_string()));
-    Ok(row.update(db).await?)
+    Ok((before, row.update(db).await?))
 }

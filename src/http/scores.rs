@@ -88,12 +88,7 @@ pub async fn set_override(
         )));
     }
     readable_interview(&app, &viewer, id, "scores_read", json!({})).await?;
-    let before = scores::for_interview(&app.db, id)
-        .await?
-        .into_iter()
-        .find(|s| s.id == score_id)
-        .ok_or(ApiError::NotFound)?;
-    let after =
+    let (before, after) =
         scores::set_override(&app.db, id, score_id, viewer.user.id, body.value, reason).await?;
     db::audit::record(
         &app.db,
