@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_core;
 mod m20261124_000002_turn_recordings;
 mod m20261124_000003_turn_unsaid;
+mod m20261125_000004_scoring_inputs;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_core::Migration),
             Box::new(m20261124_000002_turn_recordings::Migration),
             Box::new(m20261124_000003_turn_unsaid::Migration),
+            Box::new(m20261125_000004_scoring_inputs::Migration),
         ]
     }
 }

@@ -119,6 +119,8 @@ pub struct NewTurn {
     pub text: String,
     pub question_id: Option<i64>,
     pub source: &'static str,
+    /// What a follow-up is about (see `Reply::topic`).
+    pub topic: Option<String>,
     /// For a spoken answer: the words with their times, and the recording.
     pub speech: Option<SpokenTurn>,
 }
@@ -128,6 +130,8 @@ pub struct SpokenTurn {
     pub word_timings: Value,
     pub duration_ms: i64,
     pub recording: NewRecording,
+    /// The verbatim pass's figures (`Measures`); none for a fast live transcript.
+    pub measures: Option<Value>,
 }
 
 pub struct NewRecording {
@@ -164,9 +168,14 @@ pub async fn record(
     let mut saved = Vec::with_capacity(new_turns.len());
     for t in new_turns {
         seq += 1;
-        let (word_timings, duration_ms, recording) = match t.speech {
-            Some(s) => (Some(s.word_timings), Some(s.duration_ms), Some(s.recording)),
-            None => (None, None, None),
+        let (word_timings, duration_ms, recording, measures) = match t.speech {
+            Some(s) => (
+                Some(s.word_timings),
+                Some(s.duration_ms),
+                Some(s.recording),
+                s.measures,
+            ),
+            None => (None, None, None, None),
         };
         let row = turn::ActiveModel {
             interview_id: Set(interview_id),
@@ -176,6 +185,7 @@ pub async fn record(
             text: Set(t.text),
             question_id: Set(t.question_id),
             source: Set(t.source.to_string()),
+            topic: Set(t.topic),
             word_timings: Set(word_timings),
             audio_start_ms: Set(duration_ms.map(|_| 0)),
             audio_end_ms: Set(duration_ms),
@@ -192,6 +202,7 @@ pub async fn record(
                 sample_rate: Set(rec.sample_rate),
                 duration_ms: Set(duration_ms),
                 data: Set(rec.data),
+                measures: Set(measures),
                 created_at: Set(now),
                 ..Default::default()
             }
@@ -262,22 +273,40 @@ pub async fn cut_short(
 
 /// A spoken answer's verbatim transcript, replacing the fast one it was answered from.
 pub async fn revise_spoken(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     interview_id: i64,
     turn_id: i64,
-    text: &str,
-    word_timings: Value,
+    revision: Revision,
 ) -> DbResult<turn::Model> {
-    let t = turn_by_id(db, interview_id, turn_id).await?;
+    let txn = db.begin().await?;
+    let t = turn_by_id(&txn, interview_id, turn_id).await?;
     if t.speaker != "candidate" || t.audio_end_ms.is_none() {
         return Err(DbError::Conflict(format!(
             "turn {turn_id} is not a spoken answer"
         )));
     }
+    turn_recording::Entity::update_many()
+        .col_expr(
+            turn_recording::Column::Measures,
+            Expr::value(revision.measures),
+        )
+        .filter(turn_recording::Column::TurnId.eq(turn_id))
+        .exec(&txn)
+        .await?;
     let mut row: turn::ActiveModel = t.into();
-    row.text = Set(text.to_owned());
-    row.word_timings = Set(Some(word_timings));
-    Ok(row.update(db).await?)
+    row.text = Set(revision.text);
+    row.word_timings = Set(Some(revision.word_timings));
+    let row = row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The verbatim pass over a spoken answer: its words and the figures measured from it.
+#[derive(Debug)]
+pub struct Revision {
+    pub text: String,
+    pub word_timings: Value,
+    pub measures: Value,
 }
 
 /// The recording of turn `seq` of an interview, if it was spoken.
@@ -292,6 +321,22 @@ pub async fn recording(
     Ok(turn_recording::Entity::find()
         .filter(turn_recording::Column::TurnId.eq(t.id))
         .one(db)
+        .await?)
+}
+
+/// The measured figures of an interview's spoken answers, by turn id (the audio itself is
+/// not read).
+pub async fn measures(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+) -> DbResult<Vec<(i64, Option<Value>)>> {
+    Ok(turn_recording::Entity::find()
+        .select_only()
+        .column(turn_recording::Column::TurnId)
+        .column(turn_recording::Column::Measures)
+        .filter(turn_recording::Column::InterviewId.eq(interview_id))
+        .into_tuple::<(i64, Option<Value>)>()
+        .all(db)
         .await?)
 }
 

@@ -102,6 +102,7 @@ pub async fn spoken_answer(
             sample_rate: SAMPLE_RATE_HZ as i32,
             data: recording,
         },
+        measures: Some(serde_json::to_value(heard.measures()).map_err(ApiError::internal)?),
     };
     let out = app.sessions.get(id).await?.spoken(input, speech).await?;
     Ok(axum::Json(json!({

@@ -90,6 +90,10 @@ pub struct Reply {
     pub text: String,
     pub question_id: Option<i64>,
     pub source: ReplySource,
+    /// What a follow-up is about (`FollowUp::key`), so its answer can be judged against
+    /// the code analysis rather than the wording of the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
 }
 
 /// One transcribed word, times in seconds from the start of its utterance.

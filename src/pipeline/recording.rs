@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::pipeline::listen::{Settings, Silero, VadError, silences, speech_segments};
@@ -36,8 +36,27 @@ pub struct Heard {
     pub quality: Quality,
 }
 
+/// What scoring keeps of a heard answer beside its words and audio: the figures measured
+/// from them, stored with the recording (`turn_recordings.measures`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Measures {
+    pub fluency: fluency::Fluency,
+    pub prosody: prosody::Prosody,
+    pub quality: Quality,
+}
+
+impl Heard {
+    pub fn measures(&self) -> Measures {
+        Measures {
+            fluency: self.fluency.clone(),
+            prosody: self.prosody.clone(),
+            quality: self.quality.clone(),
+        }
+    }
+}
+
 /// How far the transcript can be trusted, said rather than hidden.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Quality {
     /// Mean of Whisper's word probabilities; none without words.
     pub mean_word_prob: Option<f32>,

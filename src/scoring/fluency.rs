@@ -3,7 +3,7 @@
 //! and self-corrections. Pure: a `Transcript` in, `Fluency` out. Every figure says how much
 //! speech it rests on, so a reader can tell a measurement from a guess.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::pipeline::messages::{Transcript, Word};
 
@@ -32,7 +32,7 @@ impl Default for Settings {
 }
 
 /// A figure with the amount of speech behind it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     pub value: f64,
     /// How many items (words, syllables, pauses) the value is computed from.
@@ -41,7 +41,7 @@ pub struct Figure {
     pub secs: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pauses {
     pub count: usize,
     pub per_minute: Figure,
@@ -52,7 +52,7 @@ pub struct Pauses {
     pub within_clauses: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fluency {
     /// From the first word's start to the last word's end.
     pub speaking_secs: f64,

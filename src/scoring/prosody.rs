@@ -1,7 +1,7 @@
 //! Prosody from the audio, for later affect scoring: F0 (pitch) mean and variability over
 //! voiced frames, and intensity variability. Pure: 16 kHz samples in, `Prosody` out.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 const RATE: f64 = 16_000.0;
 const FRAME: usize = 640; // 40 ms: two periods of the lowest pitch tracked
@@ -13,7 +13,7 @@ const YIN_THRESHOLD: f64 = 0.15;
 /// Frames quieter than this (dBFS) are silence, not speech.
 const SILENCE_DB: f64 = -45.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prosody {
     pub frames: usize,
     pub voiced_frames: usize,

@@ -126,15 +126,13 @@ async fn run(
             }
             Ok(Some(Command::Revise {
                 turn_id,
-                text,
-                word_timings,
+                revision,
                 reply,
             })) => {
-                let result =
-                    interviews::revise_spoken(&s.ctx.db, s.id(), turn_id, &text, word_timings)
-                        .await
-                        .map(TurnView::from)
-                        .map_err(SessionError::from);
+                let result = interviews::revise_spoken(&s.ctx.db, s.id(), turn_id, revision)
+                    .await
+                    .map(TurnView::from)
+                    .map_err(SessionError::from);
                 if let Ok(turn) = &result {
                     let _ = events.send(Event::Amended { turn: turn.clone() });
                     // A verbatim transcript after the end: the scores follow the record.
@@ -289,6 +287,7 @@ impl Loaded {
             text,
             question_id: self.state.current().map(|q| q.question_id),
             source: "builtin",
+            topic: None,
             speech: None,
         };
         let mut saved = self.record(vec![turn], false).await?;
@@ -306,6 +305,7 @@ impl Loaded {
                 text: r.text.clone(),
                 question_id: r.question_id,
                 source: r.source.as_str(),
+                topic: r.topic.clone(),
                 speech: None,
             })
             .collect();
@@ -411,6 +411,7 @@ fn candidate_turn(input: &CandidateInput, question_id: Option<i64>, phase: Phase
         text,
         question_id,
         source: "candidate",
+        topic: None,
         speech: None,
     }
 }

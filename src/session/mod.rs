@@ -11,7 +11,7 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::db::DbError;
-use crate::db::interviews::SpokenTurn;
+use crate::db::interviews::{Revision, SpokenTurn};
 use crate::pipeline::messages::CandidateInput;
 use crate::pipeline::respond::engine::EngineError;
 pub use registry::SessionRegistry;
@@ -85,8 +85,7 @@ pub(crate) enum Command {
     /// The verbatim transcript of spoken answer `turn_id`.
     Revise {
         turn_id: i64,
-        text: String,
-        word_timings: serde_json::Value,
+        revision: Revision,
         reply: oneshot::Sender<Result<TurnView, SessionError>>,
     },
     /// The candidate spoke over interviewer turn `turn_id` after `said`.
@@ -160,18 +159,12 @@ impl SessionHandle {
     }
 
     /// Replaces a spoken answer's fast transcript with the verbatim one.
-    pub async fn revise(
-        &self,
-        turn_id: i64,
-        text: String,
-        word_timings: serde_json::Value,
-    ) -> Result<TurnView, SessionError> {
+    pub async fn revise(&self, turn_id: i64, revision: Revision) -> Result<TurnView, SessionError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Command::Revise {
                 turn_id,
-                text,
-                word_timings,
+                revision,
                 reply,
             })
             .await

@@ -111,6 +111,7 @@ async fn killed_server_resumes_the_interview() {
                 text: "We split the work and met daily.".into(),
                 question_id: question,
                 source: "candidate",
+                topic: None,
                 speech: None,
             }],
             interviewer::db::interviews::StateUpdate {

@@ -6,6 +6,12 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
+    /// `eu`, `us` or `other`: in the EU, affect is not computed for hiring at all.
+    pub jurisdiction: String,
+    /// Whether affect may enter the hiring score (never honoured in the EU).
+    pub affect_in_hiring: bool,
+    /// The organization's fluency reference ranges; none = the built-in ones.
+    pub fluency_reference: Option<Json>,
     pub created_at: DateTimeUtc,
 }
 

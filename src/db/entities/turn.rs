@@ -17,6 +17,8 @@ pub struct Model {
     pub audio_end_ms: Option<i64>,
     /// Words the interviewer did not get to say (cut off by the candidate).
     pub unsaid: Option<String>,
+    /// What a follow-up was about: a code finding's key (`nested_loop:f:xs`), a hint.
+    pub topic: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -11,6 +11,8 @@ pub struct Model {
     pub sample_rate: i32,
     pub duration_ms: i64,
     pub data: Vec<u8>,
+    /// The verbatim pass's fluency, prosody and quality figures (`scoring::SpeechMeasures`).
+    pub measures: Option<Json>,
     pub created_at: DateTimeUtc,
 }
 

@@ -158,6 +158,7 @@ impl EngineState {
             ),
             question_id: None,
             source: ReplySource::Script,
+            topic: None,
         }
     }
 
@@ -259,12 +260,13 @@ impl EngineState {
         }
         self.pending = None;
         self.follow_ups_asked += 1;
-        self.asked.push(follow_up.key);
+        self.asked.push(follow_up.key.clone());
         Ok(vec![Reply {
             kind: ReplyKind::FollowUp,
             text: follow_up.text,
             question_id: self.current().map(|q| q.question_id),
             source: follow_up.source,
+            topic: Some(follow_up.key),
         }])
     }
 
@@ -282,6 +284,7 @@ impl EngineState {
                 text: "Thank you, that was my last question. Do you have any questions for me about the role or the process? If not, just say no.".into(),
                 question_id: None,
                 source: ReplySource::Script,
+                topic: None,
             }]
         }
     }
@@ -311,6 +314,7 @@ impl EngineState {
             text,
             question_id: Some(q.question_id),
             source: ReplySource::Script,
+            topic: None,
         }
     }
 
@@ -335,6 +339,7 @@ impl EngineState {
             text,
             question_id: None,
             source: ReplySource::Script,
+            topic: None,
         }
     }
 }
@@ -345,6 +350,7 @@ fn notice(text: &str) -> Reply {
         text: text.into(),
         question_id: None,
         source: ReplySource::Script,
+        topic: None,
     }
 }
 
@@ -361,6 +367,7 @@ fn candidate_question_noted(more: bool) -> Reply {
         ),
         question_id: None,
         source: ReplySource::Script,
+        topic: None,
     }
 }
 

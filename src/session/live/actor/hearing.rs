@@ -12,7 +12,7 @@ use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use super::Live;
 use crate::animate::Activity;
 use crate::audio::{Pcm16k, SAMPLE_RATE_HZ};
-use crate::db::interviews::{NewRecording, SpokenTurn};
+use crate::db::interviews::{NewRecording, Revision, SpokenTurn};
 use crate::pipeline::messages::{CandidateInput, Transcript};
 use crate::rtc::audio_codec::AudioDecoder;
 use crate::session::SessionHandle;
@@ -173,17 +173,28 @@ pub(super) async fn revise(
         }
     };
     let text = heard.transcript.text();
-    if text.trim().is_empty() || text == fast {
+    // Words the verbatim pass did not hear leave the fast ones standing (and unmeasured).
+    if text.trim().is_empty() {
         return;
     }
-    let words = match serde_json::to_value(&heard.transcript.words) {
-        Ok(w) => w,
-        Err(e) => {
-            tracing::error!(error = %e, "word timings");
+    if text == fast {
+        tracing::debug!(turn_id, "the verbatim transcript matches the fast one");
+    }
+    let revision = match (
+        serde_json::to_value(&heard.transcript.words),
+        serde_json::to_value(heard.measures()),
+    ) {
+        (Ok(word_timings), Ok(measures)) => Revision {
+            text,
+            word_timings,
+            measures,
+        },
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!(error = %e, "word timings or measures");
             return;
         }
     };
-    if let Err(e) = interview.revise(turn_id, text, words).await {
+    if let Err(e) = interview.revise(turn_id, revision).await {
         tracing::warn!(error = %e, turn_id, "could not store the verbatim transcript");
     }
 }
@@ -325,6 +336,7 @@ pub(super) async fn submit_turn(
             sample_rate: SAMPLE_RATE_HZ as i32,
             data: recording,
         },
+        measures: None,
     };
     let outcome = match interview
         .spoken(CandidateInput::Answer { text: text.clone() }, speech)
