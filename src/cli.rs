@@ -57,8 +57,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Score an interview's answers for content against the rubrics, store the scores and
-    /// print them (again after new answers; refused once a person has overridden one).
+    /// Score an interview (content, fluency, code understanding, affect where allowed), store
+    /// the scores and the profile and print them; a scorer whose rows a person has overridden
+    /// keeps them.
     Score { interview_id: i64 },
     /// Speak TEXT with the interviewer's voice into a 16-bit mono WAV file.
     Say {
@@ -425,21 +426,38 @@ async fn score(config: &Config, interview_id: i64) -> anyhow::Result<()> {
     let model = std::sync::Arc::new(crate::embed::Embedder::load(
         &config.scoring.embedding_model,
     )?);
-    let rows = crate::scoring::interview::score_content(&db, model, interview_id).await?;
-    if rows.is_empty() {
+    let scored = crate::scoring::interview::score_interview(&db, model, interview_id).await?;
+    if scored.scores.is_empty() {
         out!("interview {interview_id} has no answers to score");
     }
-    for r in rows {
-        let value = r
-            .value
-            .map_or_else(|| "-".to_string(), |v| format!("{:.0}%", v * 100.0));
+    let percent =
+        |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{:.0}%", v * 100.0));
+    for r in &scored.scores {
+        let value = if r.overridden_by.is_some() {
+            format!("{}*", percent(r.override_value))
+        } else {
+            percent(r.value)
+        };
         out!(
-            "{:<10} {:<20} {:>5}  {}",
+            "{:<18} {:<20} {:>5}  {}",
             r.dimension,
             r.competency,
             value,
             r.explanation
         );
+    }
+    for scorer in &scored.kept {
+        out!("{scorer}: kept as a person overrode one of its scores (* = overridden)");
+    }
+    let p = &scored.profile;
+    match &p.overall {
+        Some(o) => out!(
+            "overall {:.0}% ± {:.0}  ({})",
+            o.value * 100.0,
+            o.uncertainty * 100.0,
+            p.explanation
+        ),
+        None => out!("overall: - ({})", p.explanation),
     }
     Ok(())
 }

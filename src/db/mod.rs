@@ -10,6 +10,7 @@ pub mod interviews;
 pub mod invitations;
 pub mod jobs;
 pub mod organizations;
+pub mod profiles;
 pub mod scores;
 pub mod users;
 

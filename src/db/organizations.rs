@@ -1,4 +1,5 @@
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
+use serde_json::Value;
 
 use super::entities::organization::{self, Entity as Organization};
 use super::{DbError, DbResult};
@@ -25,4 +26,19 @@ pub async fn list(db: &impl ConnectionTrait) -> DbResult<Vec<organization::Model
         .order_by_asc(organization::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The organization's scoring rules (checked by the caller).
+pub async fn set_scoring(
+    db: &impl ConnectionTrait,
+    id: i64,
+    jurisdiction: &str,
+    affect_in_hiring: bool,
+    fluency_reference: Option<Value>,
+) -> DbResult<organization::Model> {
+    let mut row: organization::ActiveModel = get(db, id).await?.into();
+    row.jurisdiction = Set(jurisdiction.to_string());
+    row.affect_in_hiring = Set(affect_in_hiring);
+    row.fluency_reference = Set(fluency_reference);
+    Ok(row.update(db).await?)
 }

@@ -4,12 +4,12 @@
 //! silently thrown away.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::Value;
 
-use super::entities::score;
+use super::entities::{interview, score};
 use super::{DbError, DbResult};
 
 pub struct NewScore {
@@ -29,6 +29,12 @@ pub async fn replace(
     rows: Vec<NewScore>,
 ) -> DbResult<Vec<score::Model>> {
     let txn = db.begin().await?;
+    // Two runs for one interview take turns here (PostgreSQL; SQLite writes one at a time
+    // anyway), so neither inserts beside the other's rows.
+    interview::Entity::find_by_id(interview_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let mine = score::Entity::find()
         .filter(score::Column::InterviewId.eq(interview_id))
         .filter(score::Column::Scorer.eq(scorer));

@@ -1,6 +1,6 @@
 //! The admin's API: staff accounts, organizations, and the audit log.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -11,7 +11,9 @@ use super::error::ApiError;
 use super::extract::{Json, Viewer};
 use crate::app::AppState;
 use crate::auth::Role;
+use crate::db::entities::organization;
 use crate::db::{self, organizations, users};
+use crate::scoring::fluency_bands::Reference;
 
 pub async fn list_users(
     State(app): State<AppState>,
@@ -91,9 +93,78 @@ pub async fn list_organizations(
     let list: Vec<Value> = organizations::list(&app.db)
         .await?
         .into_iter()
-        .map(|o| json!({ "id": o.id, "name": o.name }))
+        .map(|o| organization_view(&o))
         .collect();
     Ok(axum::Json(json!({ "organizations": list })))
+}
+
+fn organization_view(o: &organization::Model) -> Value {
+    json!({
+        "id": o.id,
+        "name": o.name,
+        "jurisdiction": o.jurisdiction,
+        "affect_in_hiring": o.affect_in_hiring,
+        // What fluency is held against: the organization's own ranges, or the built-in ones.
+        "fluency_reference": o.fluency_reference.clone().unwrap_or_else(|| json!(Reference::default())),
+        "fluency_reference_is_default": o.fluency_reference.is_none(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringSettings {
+    jurisdiction: String,
+    affect_in_hiring: bool,
+    /// None returns to the built-in ranges.
+    fluency_reference: Option<Reference>,
+}
+
+/// An organization's scoring rules: its jurisdiction, whether affect may count in its hiring
+/// score (refused in the EU) and its fluency reference. Applies from the next scoring run.
+pub async fn set_scoring(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Json(body): Json<ScoringSettings>,
+) -> Result<impl IntoResponse, ApiError> {
+    if !["eu", "us", "other"].contains(&body.jurisdiction.as_str()) {
+        return Err(ApiError::BadRequest(
+            "jurisdiction must be one of eu, us, other".into(),
+        ));
+    }
+    if body.jurisdiction == "eu" && body.affect_in_hiring {
+        return Err(ApiError::Unprocessable(
+            "in the EU affect is not computed for hiring at all, so it cannot enter the hiring score".into(),
+        ));
+    }
+    if let Some(r) = &body.fluency_reference {
+        r.validate()
+            .map_err(|e| ApiError::BadRequest(format!("fluency_reference: {e}")))?;
+    }
+    organizations::get(&app.db, id).await?;
+    let reference = body
+        .fluency_reference
+        .map(|r| serde_json::to_value(r).map_err(ApiError::internal))
+        .transpose()?;
+    let org = organizations::set_scoring(
+        &app.db,
+        id,
+        &body.jurisdiction,
+        body.affect_in_hiring,
+        reference,
+    )
+    .await?;
+    let view = organization_view(&org);
+    db::audit::record(
+        &app.db,
+        &viewer.actor(),
+        "organization_scoring_set",
+        "organization",
+        Some(id),
+        view.clone(),
+    )
+    .await?;
+    Ok(axum::Json(view))
 }
 
 #[derive(Deserialize)]
@@ -118,10 +189,7 @@ pub async fn create_organization(
         json!({ "name": org.name }),
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(json!({ "id": org.id, "name": org.name })),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(organization_view(&org))))
 }
 
 #[derive(Deserialize)]

@@ -262,6 +262,12 @@ fn table() -> Vec<Route> {
             Admin,
             post(admin::create_organization),
         ),
+        r(
+            M::PUT,
+            "/api/admin/organizations/{id}/scoring",
+            Admin,
+            put(admin::set_scoring),
+        ),
         r(M::GET, "/api/admin/audit-log", Admin, get(admin::audit_log)),
         r(
             M::DELETE,

@@ -16,6 +16,7 @@ use crate::auth::Role;
 use crate::db::entities::score;
 use crate::db::interviews::MODE_PRACTICE;
 use crate::db::{self, scores};
+use crate::scoring::interview::rebuild_profile;
 
 /// The longest reason kept with an override.
 const MAX_REASON: usize = 2000;
@@ -57,7 +58,14 @@ pub async fn list(
         .into_iter()
         .map(view)
         .collect();
-    Ok(axum::Json(json!({ "interview_id": id, "scores": rows })))
+    // The profile as last built from these rows; none until the interview has been scored.
+    let summary = db::profiles::get(&app.db, id).await?.map(|p| p.summary);
+    Ok(axum::Json(json!({
+        "interview_id": id,
+        "scores": rows,
+        "profile": summary.as_ref().map(|s| &s["profile"]),
+        "affect_policy": summary.as_ref().map(|s| &s["affect_policy"]),
+    })))
 }
 
 #[derive(Deserialize)]
@@ -106,5 +114,9 @@ pub async fn set_override(
         }),
     )
     .await?;
+    // The profile follows the decision at once.
+    rebuild_profile(&app.db, id)
+        .await
+        .map_err(ApiError::internal)?;
     Ok(axum::Json(view(after)))
 }

@@ -189,7 +189,7 @@ fn explain(coverage: &[KeyPoint], relevance: Option<&Relevance>, words: usize) -
 
 /// The passages of one answer: its sentences, and the whole answer when it has several (a
 /// point can be made across sentences).
-fn passages(answer: &AnswerTurn) -> Vec<Passage> {
+pub(crate) fn passages(answer: &AnswerTurn) -> Vec<Passage> {
     let timed: Vec<(String, Option<(f64, f64)>)> = match answer.words {
         Some(words) if !words.is_empty() => words
             .iter()

@@ -1,21 +1,28 @@
-//! Scores an interview's answers for content and stores the result: the async driver around
-//! `content`. It reads only the candidate's answer turns and the bank's questions (by the id
-//! each answer is filed under), never the interviewer's turns.
+//! Scores an interview and stores the results: the async driver around the pure scorers. It
+//! reads the candidate's answer turns, their measured figures, the bank's questions (by the
+//! id each answer is filed under), the code analyses and the role's criteria; of the
+//! interviewer's turns it reads only what a follow-up was about (its topic), never its words.
+//! Each scorer's rows are replaced on their own, so a person's override of one scorer's row
+//! holds that scorer's rows without stopping the others; the profile is rebuilt last.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use super::content::{self, AnswerTurn};
+use super::affect::Policy;
+use super::inputs::{self, Inputs};
+use super::profile::{self, Profile, ScoreInput};
+use super::rows;
 use crate::db::entities::score;
-use crate::db::scores::NewScore;
 use crate::db::{self, DbError};
 use crate::embed::{EmbedError, Embedder};
-use crate::pipeline::messages::Word;
 
-/// The `scorer` of content rows: what made them, so a later model's rows are told apart.
+/// The `scorer` of each kind of row: what made them, so a later version's rows are told apart.
 pub const CONTENT_SCORER: &str = "content/all-MiniLM-L6-v2";
+pub const FLUENCY_SCORER: &str = "fluency/bands";
+pub const CODE_SCORER: &str = "code_understanding/analysis";
+pub const AFFECT_SCORER: &str = "affect/prosody";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScoringError {
@@ -29,123 +36,128 @@ pub enum ScoringError {
     Embed(#[from] EmbedError),
     #[error("question {question_id}'s rubric is not a list of key points")]
     Rubric { question_id: i64 },
+    #[error("organization {organization_id}'s fluency reference is invalid: {reason}")]
+    Reference {
+        organization_id: i64,
+        reason: String,
+    },
     #[error("the scoring thread stopped: {0}")]
     Stopped(String),
 }
 
-/// Why behavioral answers get no similarity score. Their rubric points describe the shape of a
-/// good story ("states the other person's position fairly"), and a sentence that does exactly
-/// that ("I asked her to walk me through her reasoning") sits at a cosine of 0.2–0.3 with it,
-/// where unrelated text also lands: a number from that would be noise presented as a
-/// judgement.
-const BEHAVIORAL: &str = "not scored by sentence similarity: behavioral rubric points describe the shape of an answer, which similarity cannot judge reliably; a reviewer (or the configured language model) grades it";
-
-/// A candidate turn as scored: its id, text and word timings (spoken answers).
-type Said = (i64, String, Option<Vec<Word>>);
-
-/// One question's answers, as read from the database.
-struct Answered {
-    question_id: i64,
-    kind: String,
-    competency: String,
-    prompt: String,
-    rubric: Vec<String>,
-    turns: Vec<Said>,
+/// What one run stored.
+#[derive(Debug)]
+pub struct Scored {
+    pub scores: Vec<score::Model>,
+    /// Scorers whose earlier rows stand because a person overrode one of them.
+    pub kept: Vec<String>,
+    pub profile: Profile,
 }
 
-/// Scores every answered question of `interview_id` and replaces its content scores.
-pub async fn score_content(
+/// Scores every answered question of `interview_id`, replaces the stored scores (unless a
+/// person overrode them) and rebuilds the profile.
+pub async fn score_interview(
     db: &DatabaseConnection,
     model: Arc<Embedder>,
     interview_id: i64,
-) -> Result<Vec<score::Model>, ScoringError> {
-    // An unknown interview is an error, not an interview with nothing to score.
+) -> Result<Scored, ScoringError> {
+    let inputs = inputs::read(db, interview_id).await?;
+    let Inputs {
+        answers,
+        questions,
+        reference,
+        policy,
+        ..
+    } = &inputs;
+    let content = {
+        let (answers, questions) = (answers.clone(), questions.clone());
+        tokio::task::spawn_blocking(move || rows::content(&model, &questions, &answers))
+            .await
+            .map_err(|e| ScoringError::Stopped(e.to_string()))??
+    };
+    // Under EU hiring nothing is estimated: an empty batch also removes rows from before the
+    // organization said so.
+    let affect = match policy {
+        Policy::NotComputed => Vec::new(),
+        p => rows::affect(*p, answers),
+    };
+    let batches = [
+        (CONTENT_SCORER, content),
+        (FLUENCY_SCORER, rows::fluency(reference, answers)),
+        (CODE_SCORER, rows::code(questions, answers, &inputs.code)),
+        (AFFECT_SCORER, affect),
+    ];
+    let mut kept = Vec::new();
+    for (scorer, batch) in batches {
+        match db::scores::replace(db, interview_id, scorer, batch).await {
+            Ok(_) => {}
+            Err(DbError::Conflict(why)) => {
+                tracing::info!(interview_id, scorer, %why, "scores kept");
+                kept.push(scorer.to_string());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let profile = rebuild_profile(db, interview_id).await?;
+    Ok(Scored {
+        scores: db::scores::for_interview(db, interview_id).await?,
+        kept,
+        profile,
+    })
+}
+
+/// Rebuilds the stored profile of `interview_id` from its scores as they stand (overrides in
+/// place of the scorers' values): after a scoring run and after every override.
+pub async fn rebuild_profile(
+    db: &DatabaseConnection,
+    interview_id: i64,
+) -> Result<Profile, ScoringError> {
     let interview = match db::interviews::get(db, interview_id).await {
         Err(DbError::NotFound) => return Err(ScoringError::NoInterview(interview_id)),
         other => other?,
     };
-    // The candidate agreed to the disclosure (AI interviewer, scoring) or nothing is scored.
-    if interview.consent_given_at.is_none() {
-        return Err(ScoringError::NoConsent(interview_id));
-    }
-    let mut by_question: BTreeMap<i64, Vec<Said>> = BTreeMap::new();
-    for t in db::interviews::turns(db, interview_id).await? {
-        if t.speaker != "candidate" || t.kind != "answer" {
-            continue;
-        }
-        let Some(question_id) = t.question_id else {
-            continue;
-        };
-        // Timings that do not parse only cost the passages their times, not the score.
-        let words = t
-            .word_timings
-            .and_then(|v| serde_json::from_value::<Vec<Word>>(v).ok());
-        by_question
-            .entry(question_id)
-            .or_default()
-            .push((t.id, t.text, words));
-    }
-    let mut answered = Vec::with_capacity(by_question.len());
-    for (question_id, turns) in by_question {
-        let q = db::banks::question(db, question_id).await?;
-        let rubric =
-            serde_json::from_value(q.rubric).map_err(|_| ScoringError::Rubric { question_id })?;
-        answered.push(Answered {
-            question_id,
-            kind: q.kind,
-            competency: q.competency,
-            prompt: q.prompt,
-            rubric,
-            turns,
-        });
-    }
-    let rows = tokio::task::spawn_blocking(move || score_all(&model, answered))
-        .await
-        .map_err(|e| ScoringError::Stopped(e.to_string()))??;
-    Ok(db::scores::replace(db, interview_id, CONTENT_SCORER, rows).await?)
+    let policy = inputs::affect_policy(db, &interview).await?;
+    let weights: BTreeMap<String, f64> = match interview.job_id {
+        Some(job) => db::jobs::criteria(db, job)
+            .await?
+            .into_iter()
+            .map(|c| (c.competency, c.weight))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let scores: Vec<ScoreInput> = db::scores::for_interview(db, interview_id)
+        .await?
+        .into_iter()
+        .map(score_input)
+        .collect();
+    let excluded: &[&str] = match policy {
+        Policy::InScore => &[],
+        _ => &[rows::AFFECT],
+    };
+    let profile = profile::build(&scores, &weights, excluded);
+    let summary = serde_json::json!({
+        "profile": profile,
+        "affect_policy": policy,
+    });
+    db::profiles::save(db, interview_id, summary).await?;
+    Ok(profile)
 }
 
-fn score_all(model: &Embedder, answered: Vec<Answered>) -> Result<Vec<NewScore>, ScoringError> {
-    let mut rows = Vec::with_capacity(answered.len());
-    for a in answered {
-        let turns: Vec<AnswerTurn> = a
-            .turns
-            .iter()
-            .map(|(id, text, words)| AnswerTurn {
-                turn_id: *id,
-                text,
-                words: words.as_deref(),
-            })
-            .collect();
-        let turn_ids: Vec<i64> = a.turns.iter().map(|t| t.0).collect();
-        if a.kind == "behavioral" {
-            rows.push(NewScore {
-                turn_id: turn_ids.first().copied(),
-                dimension: "content",
-                competency: a.competency,
-                value: None,
-                explanation: BEHAVIORAL.into(),
-                evidence: serde_json::json!({ "question_id": a.question_id, "turn_ids": turn_ids }),
-            });
-            continue;
-        }
-        let s = content::score(model, &a.rubric, &a.prompt, &turns)?;
-        let evidence = serde_json::json!({
-            "question_id": a.question_id,
-            "turn_ids": turn_ids,
-            "uncertainty": s.uncertainty,
-            "words": s.words,
-            "coverage": s.coverage,
-            "relevance": s.relevance,
-        });
-        rows.push(NewScore {
-            turn_id: a.turns.first().map(|t| t.0),
-            dimension: "content",
-            competency: a.competency,
-            value: s.value,
-            explanation: s.explanation,
-            evidence,
-        });
+/// A stored row as the profile reads it: a person's override stands in place of the
+/// scorer's value (an override to none withdraws the score).
+fn score_input(s: score::Model) -> ScoreInput {
+    let overridden = s.overridden_by.is_some();
+    ScoreInput {
+        score_id: s.id,
+        value: if overridden {
+            s.override_value
+        } else {
+            s.value
+        },
+        uncertainty: s.evidence.get("uncertainty").and_then(|u| u.as_f64()),
+        overridden,
+        explanation: s.explanation,
+        dimension: s.dimension,
+        competency: s.competency,
     }
-    Ok(rows)
 }

@@ -1,4 +1,4 @@
-//! Content scoring in the background, when an interview ends and again when a spoken
+//! Scoring in the background, when an interview ends and again when a spoken
 //! answer's verbatim transcript revises it afterwards. One scoring runs at a time (it takes
 //! the CPU for about half a second per answer, and two replacing the same rows at once could
 //! leave both sets), and requests for an interview already waiting its turn are merged: the
@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use sea_orm::DatabaseConnection;
 use tokio::sync::{OnceCell, Semaphore};
 
-use super::interview::{ScoringError, score_content};
+use super::interview::{ScoringError, score_interview};
 use crate::embed::Embedder;
 
 #[derive(Clone)]
@@ -70,7 +70,10 @@ impl ScoringQueue {
             })
             .await?
             .clone();
-        Ok(score_content(&self.db, model, interview_id).await?.len())
+        Ok(score_interview(&self.db, model, interview_id)
+            .await?
+            .scores
+            .len())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<i64>> {

@@ -132,6 +132,10 @@ async fn every_route_against_every_role() {
             .replace("/api/jobs/{id}", &format!("/api/jobs/{job}"))
             .replace("/api/banks/{id}", &format!("/api/banks/{bank}"))
             .replace(
+                "/api/admin/organizations/{id}",
+                &format!("/api/admin/organizations/{org}"),
+            )
+            .replace(
                 "/turns/{seq}/recording",
                 &format!("/turns/{spoken_seq}/recording"),
             )
@@ -251,6 +255,9 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
             json!({ "email": "new-admin@x.example", "name": "N", "role": "admin", "password": PASSWORD })
         }
         "/api/admin/organizations" => json!({ "name": "Matrix Org" }),
+        "/api/admin/organizations/{id}/scoring" => {
+            json!({ "jurisdiction": "us", "affect_in_hiring": false, "fluency_reference": null })
+        }
         other => panic!("no sample body for {other}"),
     })
 }

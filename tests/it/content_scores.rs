@@ -6,7 +6,7 @@ use std::sync::Arc;
 use interviewer::db;
 use interviewer::db::entities::{score, turn};
 use interviewer::embed::Embedder;
-use interviewer::scoring::interview::{ScoringError, score_content};
+use interviewer::scoring::interview::{CONTENT_SCORER, ScoringError, score_interview};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 
@@ -47,7 +47,10 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
             .expect("run scripts/fetch-models"),
     );
     let db = &app.state.db;
-    let rows = score_content(db, model.clone(), id).await.unwrap();
+    let content = |s: Vec<score::Model>| -> Vec<score::Model> {
+        s.into_iter().filter(|r| r.dimension == "content").collect()
+    };
+    let rows = content(score_interview(db, model.clone(), id).await.unwrap().scores);
     assert_eq!(rows.len(), 2, "two questions answered: {rows:?}");
     // The behavioral story is left to a person, and says so.
     assert_eq!(rows[0].value, None);
@@ -92,11 +95,12 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
         row.text = Set("Please tell me about your favourite holiday and what you cooked.".into());
         row.update(db).await.unwrap();
     }
-    let again = score_content(db, model.clone(), id).await.unwrap();
+    let again = content(score_interview(db, model.clone(), id).await.unwrap().scores);
     assert_eq!(again[1].value, row.value);
     assert_eq!(again[1].evidence["coverage"], row.evidence["coverage"]);
 
-    // A person overrides the score: scoring again is refused rather than erasing it.
+    // A person overrides the score: scoring again keeps that scorer's rows rather than
+    // erasing the decision.
     let mut over: score::ActiveModel = again[1].clone().into();
     over.overridden_by = Set(Some(recruiter.id));
     over.override_value = Set(Some(0.9));
@@ -104,9 +108,8 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
         "the follow-up answer shows more than the model saw".into(),
     ));
     over.update(db).await.unwrap();
-    let err = score_content(db, model.clone(), id).await.unwrap_err();
-    assert!(matches!(err, ScoringError::Db(_)), "{err}");
-    assert!(err.to_string().contains("overridden"), "{err}");
+    let third = score_interview(db, model.clone(), id).await.unwrap();
+    assert_eq!(third.kept, vec![CONTENT_SCORER.to_string()]);
     let kept = score::Entity::find_by_id(again[1].id)
         .one(db)
         .await
@@ -115,7 +118,7 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
     assert_eq!(kept.override_value, Some(0.9));
 
     // An interview that does not exist is said to be missing, not scored as empty.
-    let missing = score_content(db, model, id + 1000).await.unwrap_err();
+    let missing = score_interview(db, model, id + 1000).await.unwrap_err();
     assert!(
         matches!(missing, ScoringError::NoInterview(i) if i == id + 1000),
         "{missing}"
@@ -134,7 +137,7 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
         Embedder::load(&root().join("models/all-MiniLM-L6-v2.safetensors"))
             .expect("run scripts/fetch-models"),
     );
-    let refused = score_content(&app.state.db, model, unconsented)
+    let refused = score_interview(&app.state.db, model, unconsented)
         .await
         .unwrap_err();
     assert!(
@@ -152,17 +155,29 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
         }
     }
     assert_eq!(status, "completed");
-    let mut rows = Vec::new();
+    // The profile is stored last, after every row.
     for _ in 0..120 {
-        rows = db::scores::for_interview(&app.state.db, id).await.unwrap();
-        if !rows.is_empty() {
+        if db::profiles::get(&app.state.db, id)
+            .await
+            .unwrap()
+            .is_some()
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
-    assert_eq!(rows.len(), 2, "a row per question answered: {rows:?}");
-    assert!(rows.iter().all(|r| r.dimension == "content"));
+    let all = db::scores::for_interview(&app.state.db, id).await.unwrap();
+    let rows: Vec<_> = all.iter().filter(|r| r.dimension == "content").collect();
+    assert_eq!(rows.len(), 2, "a row per question answered: {all:?}");
     assert!(rows[1].value.is_some(), "{}", rows[1].explanation);
+    // Typed answers are never held against fluency.
+    let fluency = all.iter().find(|r| r.dimension == "fluency").unwrap();
+    assert_eq!(fluency.value, None);
+    assert!(
+        fluency
+            .explanation
+            .contains("typed answers are never held against fluency")
+    );
     assert!(
         db::scores::for_interview(&app.state.db, unconsented)
             .await
@@ -175,14 +190,21 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
     let r = recruiter.get(&path).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let listed = r.body["scores"].as_array().unwrap();
-    assert_eq!(listed.len(), 2);
-    assert!(listed[1]["evidence"]["coverage"].is_array());
-    assert_eq!(listed[1]["final_value"], listed[1]["value"]);
+    assert_eq!(listed.len(), all.len());
+    let scored = listed
+        .iter()
+        .find(|s| s["dimension"] == "content" && s["value"].is_number())
+        .unwrap();
+    assert!(scored["evidence"]["coverage"].is_array());
+    assert_eq!(scored["final_value"], scored["value"]);
+    // The profile comes with them: one competency scored, counted by the role's weights.
+    let profile = &r.body["profile"];
+    assert!(profile["overall"]["value"].is_number(), "{profile}");
     let r = candidate.get(&path).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
 
     // A person overrides one, with a reason; bad input is refused in words.
-    let score_id = listed[1]["id"].as_i64().unwrap();
+    let score_id = scored["id"].as_i64().unwrap();
     let over = format!("/api/interviews/{id}/scores/{score_id}/override");
     for (body, says) in [
         (json!({ "value": 1.5, "reason": "x" }), "out of range"),
@@ -206,7 +228,7 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
         "the code explanation was complete"
     );
     assert_eq!(
-        r.body["value"], listed[1]["value"],
+        r.body["value"], scored["value"],
         "the scorer's value is kept beside it"
     );
     let audit = db::audit::list(&app.state.db, None, 20).await.unwrap();
@@ -215,5 +237,5 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
         .find(|e| e.action == "score_overridden")
         .expect("the override is in the audit log");
     assert_eq!(entry.detail["value"], 0.8);
-    assert_eq!(entry.detail["scorer_value"], listed[1]["value"]);
+    assert_eq!(entry.detail["scorer_value"], scored["value"]);
 }

@@ -13,6 +13,7 @@ mod helpers;
 mod interview_flow;
 mod live;
 mod llm_follow_ups;
+mod profile_scores;
 mod render;
 mod restart;
 mod speak;
