@@ -56,6 +56,7 @@ function appendTurn(container, t, interviewId) {
   div.className = "turn " + (t.speaker === "candidate" ? "candidate" : "interviewer") + (t.kind === "code" ? " code" : "");
   div.dataset.kind = t.kind;
   div.dataset.seq = t.seq;
+  if (t.id != null) div.id = "turn-" + t.id;
   const spoken = t.spoken ? " · spoken" : "";
   div.innerHTML = `<span class="who">${who} · ${esc(t.kind.replace(/_/g, " "))}${t.source === "llm" ? " · LLM" : ""}${spoken}</span>${esc(t.text)}`;
   if (t.spoken && interviewId) {

@@ -10,6 +10,7 @@ pub mod extract;
 mod interview_ws;
 mod live;
 mod pages;
+mod profile;
 mod recruiter;
 mod scores;
 mod voice;
@@ -98,6 +99,12 @@ fn table() -> Vec<Route> {
             get(candidate::my_interviews),
         ),
         r(
+            M::GET,
+            "/api/me/progress",
+            Candidate,
+            get(profile::progress),
+        ),
+        r(
             M::POST,
             "/api/interviews/{id}/messages",
             Candidate,
@@ -177,6 +184,7 @@ fn table() -> Vec<Route> {
             get(voice::turn_recording),
         ),
         // Scores: staff of the organization, or the candidate of a practice interview.
+        r(M::GET, "/profile/{id}", SignedIn, get(pages::profile)),
         r(
             M::GET,
             "/api/interviews/{id}/scores",

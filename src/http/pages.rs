@@ -15,6 +15,7 @@ const SIGNUP: &str = include_str!("../../web/signup.html");
 const PRACTICE: &str = include_str!("../../web/practice.html");
 const RECRUITER: &str = include_str!("../../web/recruiter.html");
 const ADMIN: &str = include_str!("../../web/admin.html");
+const PROFILE: &str = include_str!("../../web/profile.html");
 const APP_JS: &str = include_str!("../../web/app.js");
 const STYLE_CSS: &str = include_str!("../../web/style.css");
 
@@ -49,6 +50,11 @@ pub async fn recruiter() -> Html<&'static str> {
 
 pub async fn admin() -> Html<&'static str> {
     Html(ADMIN)
+}
+
+/// An interview's profile; the page checks access through the API it calls.
+pub async fn profile() -> Html<&'static str> {
+    Html(PROFILE)
 }
 
 pub async fn asset(Path(file): Path<String>) -> Response {

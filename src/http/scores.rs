@@ -11,12 +11,14 @@ use serde_json::{Value, json};
 use super::candidate::readable_interview;
 use super::error::ApiError;
 use super::extract::{Json, Viewer};
+use super::profile;
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::db::entities::score;
 use crate::db::interviews::MODE_PRACTICE;
 use crate::db::{self, scores};
 use crate::scoring::interview::rebuild_profile;
+use crate::scoring::profile::Profile;
 
 /// The longest reason kept with an override.
 const MAX_REASON: usize = 2000;
@@ -53,18 +55,24 @@ pub async fn list(
             "the scores of a hiring interview are for the people who decide; your practice interviews show you yours".into(),
         ));
     }
-    let rows: Vec<Value> = scores::for_interview(&app.db, id)
-        .await?
-        .into_iter()
-        .map(view)
-        .collect();
+    let stored = scores::for_interview(&app.db, id).await?;
     // The profile as last built from these rows; none until the interview has been scored.
     let summary = db::profiles::get(&app.db, id).await?.map(|p| p.summary);
+    let profile: Option<Profile> = summary
+        .as_ref()
+        .and_then(|s| serde_json::from_value(s["profile"].clone()).ok());
+    let fluency = profile::fluency_charts(&stored);
+    let charts = json!({
+        "competencies": profile.as_ref().map(profile::competency_chart),
+        "speaking_rate": fluency.as_ref().map(|f| &f.0),
+        "pauses": fluency.as_ref().map(|f| &f.1),
+    });
     Ok(axum::Json(json!({
         "interview_id": id,
-        "scores": rows,
-        "profile": summary.as_ref().map(|s| &s["profile"]),
+        "scores": stored.into_iter().map(view).collect::<Vec<_>>(),
+        "profile": profile,
         "affect_policy": summary.as_ref().map(|s| &s["affect_policy"]),
+        "charts": charts,
     })))
 }
 

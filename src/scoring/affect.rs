@@ -108,8 +108,20 @@ const HEDGES: [&str; 10] = [
 
 /// A label for how the answers sounded, with the indicators behind it.
 pub fn estimate(answers: &[Heard]) -> Affect {
-    let secs: f64 = answers.iter().map(|a| a.fluency.speaking_secs).sum();
+    let secs = answers.iter().fold(0.0, |s, a| s + a.fluency.speaking_secs);
     let turn_ids: Vec<i64> = answers.iter().map(|a| a.turn_id).collect();
+    if answers.is_empty() {
+        return Affect {
+            manner: None,
+            confidence: None,
+            hesitancy: None,
+            animation: None,
+            indicators: Vec::new(),
+            speech_secs: 0.0,
+            turn_ids,
+            explanation: "not enough evidence: manner is estimated from speech, and no answer has been transcribed verbatim".into(),
+        };
+    }
     if secs < MIN_SPEECH_SECS {
         return Affect {
             manner: None,

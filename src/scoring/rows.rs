@@ -132,7 +132,8 @@ pub fn fluency(reference: &Reference, answers: &[Answer]) -> Vec<NewScore> {
             "uncertainty": s.uncertainty,
             "speech_secs": s.speech_secs,
             "words": s.words,
-            "figures": s.figures,
+            // Figures of no speech at all would be zeros that look like measurements.
+            "figures": if heard.is_empty() { Vec::new() } else { s.figures },
             "answers": s.answers,
             "quotes": quotes,
             "reference": reference,

@@ -123,6 +123,7 @@ async fn every_route_against_every_role() {
                 &format!("/api/interviews/{interview}"),
             )
             .replace("/interview/{id}", &format!("/interview/{interview}"))
+            .replace("/profile/{id}", &format!("/profile/{interview}"))
             .replace(
                 "/recruiter/interviews/{id}",
                 &format!("/recruiter/interviews/{interview}"),

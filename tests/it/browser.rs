@@ -23,6 +23,17 @@ async fn recruiter_and_candidate_in_chromium() {
 }
 
 #[tokio::test]
+async fn practice_twice_then_follow_a_score_to_its_words_in_chromium() {
+    let app = spawn_app().await;
+    let log = run_browser_script("practice.mjs", &[("BASE_URL", app.url.clone().into())]).await;
+    assert!(log.contains("growth curve: 2 points"), "{log}");
+    assert!(
+        log.contains("followed a score to the words behind it"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
 async fn a_spoken_answer_from_the_microphone_in_chromium() {
     let app = spawn_app().await;
     let org = create_org(&app, "Acme").await;
