@@ -1,6 +1,7 @@
 //! Building and running the service: `AppState` (what every handler and session borrows)
 //! and `App`, a bound server that runs until its shutdown future resolves.
 
+use crate::scoring::rubric_grade::RubricGrader;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -76,6 +77,13 @@ impl App {
             Some(c) => Some(c),
             None => OpenAiChat::new(&config.llm).map(|c| Arc::new(c) as Arc<dyn ChatModel>),
         };
+        let grader = chat.clone().map(|chat| {
+            RubricGrader::new(
+                chat,
+                prompts.clone(),
+                Duration::from_millis(config.llm.grade_timeout_ms),
+            )
+        });
         let interviewer = Interviewer::new(
             prompts,
             chat,
@@ -96,6 +104,7 @@ impl App {
             scoring: crate::scoring::queue::ScoringQueue::new(
                 db.clone(),
                 config.scoring.embedding_model.clone(),
+                grader,
             ),
         };
         let config = Arc::new(config);

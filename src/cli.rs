@@ -426,7 +426,18 @@ async fn score(config: &Config, interview_id: i64) -> anyhow::Result<()> {
     let model = std::sync::Arc::new(crate::embed::Embedder::load(
         &config.scoring.embedding_model,
     )?);
-    let scored = crate::scoring::interview::score_interview(&db, model, interview_id).await?;
+    // With a language model configured, the rubric grade runs too.
+    let grader = match crate::pipeline::respond::llm::OpenAiChat::new(&config.llm) {
+        Some(chat) => Some(crate::scoring::rubric_grade::RubricGrader::new(
+            std::sync::Arc::new(chat),
+            std::sync::Arc::new(crate::content::Prompts::load(&config.content.prompts_dir)?),
+            std::time::Duration::from_millis(config.llm.grade_timeout_ms),
+        )),
+        None => None,
+    };
+    let scored =
+        crate::scoring::interview::score_interview(&db, model, grader.as_ref(), interview_id)
+            .await?;
     if scored.scores.is_empty() {
         out!("interview {interview_id} has no answers to score");
     }
@@ -445,6 +456,9 @@ async fn score(config: &Config, interview_id: i64) -> anyhow::Result<()> {
             value,
             r.explanation
         );
+    }
+    for why in &scored.unavailable {
+        out!("{why} (its last scores stand)");
     }
     for scorer in &scored.kept {
         out!("{scorer}: kept as a person overrode one of its scores (* = overridden)");

@@ -80,6 +80,8 @@ pub struct LlmConfig {
     pub timeout_ms: u64,
     /// Longest follow-up question accepted from the model, in characters.
     pub max_question_chars: usize,
+    /// A rubric grade (after the interview, in the background) may take this long.
+    pub grade_timeout_ms: u64,
 }
 
 impl Default for LlmConfig {
@@ -90,6 +92,7 @@ impl Default for LlmConfig {
             model: "gpt-4o-mini".into(),
             timeout_ms: 8_000,
             max_question_chars: 300,
+            grade_timeout_ms: 60_000,
         }
     }
 }
@@ -414,6 +417,12 @@ impl Config {
             return bad(format!(
                 "llm.timeout_ms {} is out of range; use 1..=120000 (default 8000)",
                 self.llm.timeout_ms
+            ));
+        }
+        if self.llm.grade_timeout_ms < 1_000 || self.llm.grade_timeout_ms > 600_000 {
+            return bad(format!(
+                "llm.grade_timeout_ms {} is out of range; use 1000..=600000 (default 60000)",
+                self.llm.grade_timeout_ms
             ));
         }
         if !(40..=1000).contains(&self.llm.max_question_chars) {

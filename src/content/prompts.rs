@@ -9,7 +9,9 @@ use serde::Serialize;
 /// The templates the service needs; each must exist in the prompts directory.
 pub const SYSTEM: &str = "interviewer_system.md.j2";
 pub const FOLLOW_UP: &str = "follow_up.md.j2";
-const REQUIRED: [&str; 2] = [SYSTEM, FOLLOW_UP];
+pub const GRADE_SYSTEM: &str = "rubric_grade_system.md.j2";
+pub const GRADE: &str = "rubric_grade.md.j2";
+const REQUIRED: [&str; 4] = [SYSTEM, FOLLOW_UP, GRADE_SYSTEM, GRADE];
 
 #[derive(Debug, thiserror::Error)]
 pub enum PromptError {

@@ -11,10 +11,12 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use super::affect::Policy;
-use super::inputs::{self, Inputs};
+use super::inputs::{self, Answer, Inputs, Question};
 use super::profile::{self, Profile, ScoreInput};
 use super::rows;
+use super::rubric_grade::{GradeError, GradedAnswer, RubricGrader};
 use crate::db::entities::score;
+use crate::db::scores::NewScore;
 use crate::db::{self, DbError};
 use crate::embed::{EmbedError, Embedder};
 
@@ -23,6 +25,7 @@ pub const CONTENT_SCORER: &str = "content/all-MiniLM-L6-v2";
 pub const FLUENCY_SCORER: &str = "fluency/bands";
 pub const CODE_SCORER: &str = "code_understanding/analysis";
 pub const AFFECT_SCORER: &str = "affect/prosody";
+pub const RUBRIC_SCORER: &str = "rubric_grade/llm";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScoringError {
@@ -51,6 +54,9 @@ pub struct Scored {
     pub scores: Vec<score::Model>,
     /// Scorers whose earlier rows stand because a person overrode one of them.
     pub kept: Vec<String>,
+    /// Scorers that could not run this time (the language model unreachable), and why;
+    /// their earlier rows stand.
+    pub unavailable: Vec<String>,
     pub profile: Profile,
 }
 
@@ -59,6 +65,7 @@ pub struct Scored {
 pub async fn score_interview(
     db: &DatabaseConnection,
     model: Arc<Embedder>,
+    grader: Option<&RubricGrader>,
     interview_id: i64,
 ) -> Result<Scored, ScoringError> {
     let inputs = inputs::read(db, interview_id).await?;
@@ -81,12 +88,19 @@ pub async fn score_interview(
         Policy::NotComputed => Vec::new(),
         p => rows::affect(*p, answers),
     };
-    let batches = [
+    let mut batches = vec![
         (CONTENT_SCORER, content),
         (FLUENCY_SCORER, rows::fluency(reference, answers)),
         (CODE_SCORER, rows::code(questions, answers, &inputs.code)),
         (AFFECT_SCORER, affect),
     ];
+    let mut unavailable = Vec::new();
+    if let Some(grader) = grader {
+        match grade_all(grader, questions, answers).await {
+            Ok(rows) => batches.push((RUBRIC_SCORER, rows)),
+            Err(why) => unavailable.push(format!("{RUBRIC_SCORER}: {why}")),
+        }
+    }
     let mut kept = Vec::new();
     for (scorer, batch) in batches {
         match db::scores::replace(db, interview_id, scorer, batch).await {
@@ -102,8 +116,48 @@ pub async fn score_interview(
     Ok(Scored {
         scores: db::scores::for_interview(db, interview_id).await?,
         kept,
+        unavailable,
         profile,
     })
+}
+
+/// A grade per answered question; a model that cannot be reached stops the batch (the last
+/// grades stand), one that answers badly leaves that question's reason in its row.
+async fn grade_all(
+    grader: &RubricGrader,
+    questions: &BTreeMap<i64, Question>,
+    answers: &[Answer],
+) -> Result<Vec<NewScore>, GradeError> {
+    let mut by_question: BTreeMap<i64, Vec<&Answer>> = BTreeMap::new();
+    for a in answers {
+        by_question.entry(a.question_id).or_default().push(a);
+    }
+    let mut out = Vec::with_capacity(by_question.len());
+    for (question_id, given) in by_question {
+        let Some(q) = questions.get(&question_id) else {
+            continue;
+        };
+        let graded: Vec<GradedAnswer> = given
+            .iter()
+            .map(|a| GradedAnswer {
+                turn: a.turn_id,
+                text: a.text.clone(),
+            })
+            .collect();
+        let turn_ids: Vec<i64> = given.iter().map(|a| a.turn_id).collect();
+        let result = grader.grade(&q.prompt, &q.rubric, &graded).await;
+        if let Err(e @ GradeError::Llm(_)) = result {
+            return Err(e);
+        }
+        out.push(rows::rubric(
+            question_id,
+            q,
+            &turn_ids,
+            result,
+            grader.model(),
+        ));
+    }
+    Ok(out)
 }
 
 /// Rebuilds the stored profile of `interview_id` from its scores as they stand (overrides in

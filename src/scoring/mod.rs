@@ -3,6 +3,8 @@
 //! banded against the organization's reference (`fluency_bands`); content against the rubric
 //! from sentence embeddings (`content`); explanations of code against its analysis
 //! (`code_understanding`); a descriptive estimate of manner (`affect`, under its policy);
+//! with a language model configured, a rubric grade whose quotes are checked against the
+//! candidate's words (`rubric_grade`);
 //! all combined per competency by the role's criteria (`profile`). `interview` reads an
 //! interview and stores the results; `queue` runs it in the background when an interview ends.
 
@@ -17,3 +19,4 @@ pub mod profile;
 pub mod prosody;
 pub mod queue;
 pub mod rows;
+pub mod rubric_grade;

@@ -12,12 +12,15 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::interview::{ScoringError, score_interview};
+use super::rubric_grade::RubricGrader;
 use crate::embed::Embedder;
 
 #[derive(Clone)]
 pub struct ScoringQueue {
     db: DatabaseConnection,
     weights: PathBuf,
+    /// The language model that grades against the rubric, when one is configured.
+    grader: Option<RubricGrader>,
     /// Loaded on the first interview to score, not at start-up.
     model: Arc<OnceCell<Arc<Embedder>>>,
     running: Arc<Semaphore>,
@@ -25,10 +28,11 @@ pub struct ScoringQueue {
 }
 
 impl ScoringQueue {
-    pub fn new(db: DatabaseConnection, weights: PathBuf) -> Self {
+    pub fn new(db: DatabaseConnection, weights: PathBuf, grader: Option<RubricGrader>) -> Self {
         Self {
             db,
             weights,
+            grader,
             model: Arc::new(OnceCell::new()),
             running: Arc::new(Semaphore::new(1)),
             waiting: Arc::new(Mutex::new(HashSet::new())),
@@ -70,10 +74,11 @@ impl ScoringQueue {
             })
             .await?
             .clone();
-        Ok(score_interview(&self.db, model, interview_id)
-            .await?
-            .scores
-            .len())
+        let scored = score_interview(&self.db, model, self.grader.as_ref(), interview_id).await?;
+        for why in &scored.unavailable {
+            tracing::warn!(interview_id, %why, "a scorer could not run; its last rows stand");
+        }
+        Ok(scored.scores.len())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<i64>> {

@@ -12,6 +12,7 @@ use super::content::{self, AnswerTurn};
 use super::fluency_bands::{self, Reference, SpokenAnswer};
 use super::inputs::{Answer, Code, Question};
 use super::interview::ScoringError;
+use super::rubric_grade::{self, Grade, GradeError};
 use crate::db::scores::NewScore;
 use crate::embed::Embedder;
 
@@ -227,5 +228,45 @@ fn opening(text: &str, n: usize) -> String {
         words.join(" ")
     } else {
         format!("{}…", words[..n].join(" "))
+    }
+}
+
+/// The language model's grade of one question's answers, or why it was discarded.
+pub fn rubric(
+    question_id: i64,
+    q: &Question,
+    turn_ids: &[i64],
+    graded: Result<Grade, GradeError>,
+    model: &str,
+) -> NewScore {
+    let (value, explanation, evidence) = match graded {
+        Ok(g) => (
+            Some(g.value()),
+            format!(
+                "graded {} of 4 by {}: {}",
+                g.level, g.model, g.justification
+            ),
+            json!({
+                "question_id": question_id,
+                "turn_ids": turn_ids,
+                "uncertainty": rubric_grade::UNCERTAINTY,
+                "level": g.level,
+                "points": g.points,
+                "model": g.model,
+            }),
+        ),
+        Err(e) => (
+            None,
+            e.to_string(),
+            json!({ "question_id": question_id, "turn_ids": turn_ids, "model": model }),
+        ),
+    };
+    NewScore {
+        turn_id: turn_ids.first().copied(),
+        dimension: "rubric_grade",
+        competency: q.competency.clone(),
+        value,
+        explanation,
+        evidence,
     }
 }

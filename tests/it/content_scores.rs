@@ -50,7 +50,12 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
     let content = |s: Vec<score::Model>| -> Vec<score::Model> {
         s.into_iter().filter(|r| r.dimension == "content").collect()
     };
-    let rows = content(score_interview(db, model.clone(), id).await.unwrap().scores);
+    let rows = content(
+        score_interview(db, model.clone(), None, id)
+            .await
+            .unwrap()
+            .scores,
+    );
     assert_eq!(rows.len(), 2, "two questions answered: {rows:?}");
     // The behavioral story is left to a person, and says so.
     assert_eq!(rows[0].value, None);
@@ -95,7 +100,12 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
         row.text = Set("Please tell me about your favourite holiday and what you cooked.".into());
         row.update(db).await.unwrap();
     }
-    let again = content(score_interview(db, model.clone(), id).await.unwrap().scores);
+    let again = content(
+        score_interview(db, model.clone(), None, id)
+            .await
+            .unwrap()
+            .scores,
+    );
     assert_eq!(again[1].value, row.value);
     assert_eq!(again[1].evidence["coverage"], row.evidence["coverage"]);
 
@@ -108,7 +118,7 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
         "the follow-up answer shows more than the model saw".into(),
     ));
     over.update(db).await.unwrap();
-    let third = score_interview(db, model.clone(), id).await.unwrap();
+    let third = score_interview(db, model.clone(), None, id).await.unwrap();
     assert_eq!(third.kept, vec![CONTENT_SCORER.to_string()]);
     let kept = score::Entity::find_by_id(again[1].id)
         .one(db)
@@ -118,7 +128,9 @@ async fn content_scores_rest_on_the_answers_and_survive_an_override() {
     assert_eq!(kept.override_value, Some(0.9));
 
     // An interview that does not exist is said to be missing, not scored as empty.
-    let missing = score_interview(db, model, id + 1000).await.unwrap_err();
+    let missing = score_interview(db, model, None, id + 1000)
+        .await
+        .unwrap_err();
     assert!(
         matches!(missing, ScoringError::NoInterview(i) if i == id + 1000),
         "{missing}"
@@ -137,7 +149,7 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
         Embedder::load(&root().join("models/all-MiniLM-L6-v2.safetensors"))
             .expect("run scripts/fetch-models"),
     );
-    let refused = score_interview(&app.state.db, model, unconsented)
+    let refused = score_interview(&app.state.db, model, None, unconsented)
         .await
         .unwrap_err();
     assert!(

@@ -16,6 +16,7 @@ mod llm_follow_ups;
 mod profile_scores;
 mod render;
 mod restart;
+mod rubric_grades;
 mod speak;
 mod speech;
 mod voice_answers;

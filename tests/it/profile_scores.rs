@@ -84,7 +84,7 @@ async fn a_spoken_interview_with_code_gets_a_profile_under_its_organizations_rul
             .expect("run scripts/fetch-models"),
     );
     let db = &app.state.db;
-    let scored = score_interview(db, model.clone(), id).await.unwrap();
+    let scored = score_interview(db, model.clone(), None, id).await.unwrap();
     let turns = db::interviews::turns(db, id).await.unwrap();
     let said = |tid: i64| -> &turn::Model {
         let t = turns.iter().find(|t| t.id == tid).unwrap();
@@ -166,7 +166,7 @@ async fn a_spoken_interview_with_code_gets_a_profile_under_its_organizations_rul
         row.text = Set("Tell me about your favourite holiday and what you cooked.".into());
         row.update(db).await.unwrap();
     }
-    let again = score_interview(db, model.clone(), id).await.unwrap();
+    let again = score_interview(db, model.clone(), None, id).await.unwrap();
     let values = |s: &[score::Model]| -> Vec<(String, Option<f64>)> {
         s.iter()
             .map(|r| (format!("{}/{}", r.dimension, r.competency), r.value))
@@ -250,7 +250,7 @@ async fn a_spoken_interview_with_code_gets_a_profile_under_its_organizations_rul
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let eu = score_interview(db, model, id).await.unwrap();
+    let eu = score_interview(db, model, None, id).await.unwrap();
     assert!(rows(&eu.scores, "affect").is_empty());
     let listed = recruiter.get(&format!("/api/interviews/{id}/scores")).await;
     assert_eq!(listed.body["affect_policy"], "not_computed");
