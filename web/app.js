@@ -102,3 +102,18 @@ async function recordingToWav(blob) {
   const rendered = await off.startRendering();
   return encodeWav(rendered.getChannelData(0), rate);
 }
+
+// Integrity signals for the reviewer (never scored): a large paste into the code editor, and
+// the page hidden and shown again. Failures to record are ignored: the interview goes on.
+function watchIntegrity(interviewId, codeEl) {
+  const send = body => api("POST", `/api/interviews/${encodeURIComponent(interviewId)}/signals`, body).catch(() => {});
+  if (codeEl) codeEl.addEventListener("paste", ev => {
+    const chars = (ev.clipboardData && ev.clipboardData.getData("text") || "").length;
+    if (chars >= 200) send({ kind: "paste", chars });
+  });
+  let hiddenAt = null;
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) { hiddenAt = Date.now(); send({ kind: "focus_lost" }); }
+    else if (hiddenAt !== null) { send({ kind: "focus_returned", away_secs: (Date.now() - hiddenAt) / 1000 }); hiddenAt = null; }
+  });
+}

@@ -7,6 +7,7 @@ mod m20261123_000001_create_core;
 mod m20261124_000002_turn_recordings;
 mod m20261124_000003_turn_unsaid;
 mod m20261125_000004_scoring_inputs;
+mod m20261125_000005_recruiting;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_turn_recordings::Migration),
             Box::new(m20261124_000003_turn_unsaid::Migration),
             Box::new(m20261125_000004_scoring_inputs::Migration),
+            Box::new(m20261125_000005_recruiting::Migration),
         ]
     }
 }

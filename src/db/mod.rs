@@ -6,6 +6,7 @@ pub mod auth_sessions;
 pub mod banks;
 pub mod bootstrap;
 pub mod entities;
+pub mod integrity;
 pub mod interviews;
 pub mod invitations;
 pub mod jobs;

@@ -421,6 +421,11 @@ pub async fn transcript(
         .map(|c| json!({ "id": c.id, "question_id": c.question_id, "turn_id": c.turn_id, "language": c.language, "analysis": c.analysis, "at": c.created_at }))
         .collect();
     let candidate = users::get(&app.db, i.candidate_user_id).await?;
+    let integrity: Vec<Value> = db::integrity::for_interview(&app.db, id)
+        .await?
+        .into_iter()
+        .map(|e| json!({ "kind": e.kind, "detail": e.detail, "at": e.at }))
+        .collect();
     Ok(axum::Json(json!({
         "interview": {
             "id": i.id, "mode": i.mode, "status": i.status, "job_id": i.job_id, "role_title": state.role_title,
@@ -430,5 +435,7 @@ pub async fn transcript(
         "state": StateView::of(&state, &i.status),
         "turns": turns,
         "code_submissions": code,
+        // Observations for a reviewer, never scored.
+        "integrity_events": integrity,
     })))
 }

@@ -5,8 +5,10 @@ pub mod access;
 mod admin;
 mod auth;
 mod candidate;
+mod candidates;
 pub mod error;
 pub mod extract;
+mod integrity;
 mod interview_ws;
 mod live;
 mod pages;
@@ -118,6 +120,12 @@ fn table() -> Vec<Route> {
         ),
         r(
             M::POST,
+            "/api/interviews/{id}/signals",
+            Candidate,
+            post(integrity::record),
+        ),
+        r(
+            M::POST,
             "/api/interviews/{id}/answers/audio",
             Candidate,
             post(voice::spoken_answer).layer(DefaultBodyLimit::max(voice::MAX_UPLOAD_BYTES)),
@@ -204,6 +212,18 @@ fn table() -> Vec<Route> {
         r(M::GET, "/api/banks/{id}", Staff, get(recruiter::get_bank)),
         r(M::GET, "/api/jobs", Staff, get(recruiter::list_jobs)),
         r(M::GET, "/api/jobs/{id}", Staff, get(recruiter::get_job)),
+        r(
+            M::GET,
+            "/api/jobs/{id}/candidates",
+            Staff,
+            get(candidates::list),
+        ),
+        r(
+            M::GET,
+            "/api/jobs/{id}/compare",
+            Staff,
+            get(candidates::compare),
+        ),
         r(
             M::GET,
             "/api/interviews",

@@ -30,6 +30,11 @@ impl SessionRegistry {
     }
 
     /// The session of an interview, loading it from the database if it is not running.
+    /// The database the sessions write to (for records beside the transcript).
+    pub fn db(&self) -> &sea_orm::DatabaseConnection {
+        &self.ctx.db
+    }
+
     pub async fn get(&self, interview_id: i64) -> Result<SessionHandle, SessionError> {
         if let Some(h) = self
             .lock()

@@ -234,6 +234,7 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/practice/interviews" => json!({ "bank_id": bank, "questions": 1 }),
         "/api/interviews/{id}/messages" => json!({ "type": "answer", "text": "hello" }),
         "/api/interviews/{id}/code" => json!({ "language": "python", "code": "print(1)" }),
+        "/api/interviews/{id}/signals" => json!({ "kind": "focus_lost" }),
         "/api/interviews/{id}/scores/{score_id}/override" => {
             json!({ "value": 0.6, "reason": "checked against the recording" })
         }

@@ -14,6 +14,7 @@ mod interview_flow;
 mod live;
 mod llm_follow_ups;
 mod profile_scores;
+mod recruiting;
 mod render;
 mod restart;
 mod rubric_grades;

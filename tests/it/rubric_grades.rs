@@ -36,7 +36,12 @@ async fn a_grade_stands_only_on_the_candidates_own_quoted_words() {
         json!({ "type": "answer", "text": "Next time I would involve the team earlier." }),
     )
     .await;
-    say(&candidate, id, json!({ "type": "answer", "text": CODE_TALK })).await;
+    say(
+        &candidate,
+        id,
+        json!({ "type": "answer", "text": CODE_TALK }),
+    )
+    .await;
     let db = &app.state.db;
     let turns = db::interviews::turns(db, id).await.unwrap();
     let story = turns.iter().find(|t| t.text == STORY).unwrap();
@@ -78,19 +83,22 @@ async fn a_grade_stands_only_on_the_candidates_own_quoted_words() {
         .filter(|s| s.dimension == "rubric_grade")
         .collect();
     assert_eq!(graded.len(), 2, "{graded:?}");
-    let behavioral = graded
-        .iter()
-        .find(|s| s.turn_id == Some(story.id))
-        .unwrap();
+    let behavioral = graded.iter().find(|s| s.turn_id == Some(story.id)).unwrap();
     assert_eq!(behavioral.value, Some(0.75));
-    assert!(behavioral.explanation.contains("fake-grader"), "{}", behavioral.explanation);
+    assert!(
+        behavioral.explanation.contains("fake-grader"),
+        "{}",
+        behavioral.explanation
+    );
     let point = &behavioral.evidence["points"][0];
     assert_eq!(point["quote"], "we wrote down both plans");
     assert_eq!(point["turn_id"], story.id);
     let coding = graded.iter().find(|s| s.turn_id != Some(story.id)).unwrap();
     assert_eq!(coding.value, None);
     assert!(
-        coding.explanation.contains("not one of the candidate's answers"),
+        coding
+            .explanation
+            .contains("not one of the candidate's answers"),
         "{}",
         coding.explanation
     );
@@ -101,7 +109,10 @@ async fn a_grade_stands_only_on_the_candidates_own_quoted_words() {
     let shown: String = requests.iter().map(|r| r["messages"].to_string()).collect();
     assert!(shown.contains("we wrote down both plans"));
     assert!(shown.contains("<answer>"));
-    assert!(!shown.contains(&follow_up.text), "the follow-up reached the model");
+    assert!(
+        !shown.contains(&follow_up.text),
+        "the follow-up reached the model"
+    );
 
     // The grade counts for its competency in the profile.
     let collaboration = scored

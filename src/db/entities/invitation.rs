@@ -14,6 +14,8 @@ pub struct Model {
     pub interview_id: Option<i64>,
     pub spent_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    pub emailed_at: Option<DateTimeUtc>,
+    pub reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,8 @@ pub struct Model {
     pub content_hash: String,
     pub source_file: String,
     pub updated_at: DateTimeUtc,
+    /// The organization that wrote it in the browser; none for banks shipped with the server.
+    pub organization_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -503,6 +503,22 @@ impl Live {
             SilenceAction::End => silence::GOODBYE,
         };
         tracing::info!(?action, "the candidate has been silent");
+        let live = &self.ctx.config.live;
+        let secs = match action {
+            SilenceAction::Prompt => live.prompt_after_secs,
+            SilenceAction::End => live.prompt_after_secs + live.end_after_secs,
+        };
+        // For the reviewer, beside the transcript; never scored.
+        if let Err(e) = crate::db::integrity::record(
+            self.ctx.sessions.db(),
+            self.id,
+            "long_silence",
+            serde_json::json!({ "secs": secs }),
+        )
+        .await
+        {
+            tracing::warn!(error = %e, "could not record the silence");
+        }
         match self.interview.note(text.to_owned()).await {
             Ok(turn) if action == SilenceAction::End => self.goodbye = Some((turn.id, false)),
             Ok(_) => {}

@@ -1,0 +1,116 @@
+//! The recruiter's view of a role: its candidates with where each stands, several profiles
+//! side by side, and the neutral integrity events beside a transcript.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+use crate::live::consented_candidate;
+
+#[tokio::test]
+async fn candidates_per_role_comparison_and_integrity_events() {
+    let app = spawn_app().await;
+    let (ada, first) = consented_candidate(&app).await;
+    let recruiter = Client::login(&app, "rec@acme.example").await;
+    let job = app_job(&app, first).await;
+    // A second candidate for the same role, and one invited who never came.
+    let (_, link) = invite(&recruiter, job, "grace@example.com", "Grace Hopper").await;
+    let (grace, second) = open_invite(&app, &link).await;
+    say(
+        &grace,
+        second,
+        json!({ "type": "consent", "accepted": true }),
+    )
+    .await;
+    invite(&recruiter, job, "alan@example.com", "Alan Turing").await;
+
+    // Integrity signals: recorded as events, never scored; short pastes are ordinary typing.
+    let signals = format!("/api/interviews/{first}/signals");
+    let r = ada
+        .post(&signals, json!({ "kind": "paste", "chars": 640 }))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = ada
+        .post(&signals, json!({ "kind": "paste", "chars": 12 }))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let r = ada
+        .post(
+            &signals,
+            json!({ "kind": "focus_returned", "away_secs": -3.0 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let r = ada.post(&signals, json!({ "kind": "focus_lost" })).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = ada.post(&signals, json!({ "kind": "screenshot" })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let t = recruiter.get(&format!("/api/interviews/{first}")).await;
+    let kinds: Vec<&str> = t.body["integrity_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["paste", "focus_lost"]);
+
+    // The role's candidates, each with where it stands.
+    let r = recruiter.get(&format!("/api/jobs/{job}/candidates")).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let status = |name: &str| {
+        r.body["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(status("Alan Turing"), "invited");
+    assert_eq!(status("Grace Hopper"), "in_progress");
+
+    // Side by side: two of this role's interviews; anything else is refused in words.
+    let compare = |ids: String| format!("/api/jobs/{job}/compare?interviews={ids}");
+    let r = recruiter.get(&compare(format!("{first},{second}"))).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["candidates"].as_array().unwrap().len(), 2);
+    let r = recruiter.get(&compare(format!("{first}"))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body["error"].as_str().unwrap().contains("compare 2 to 6"));
+    let r = recruiter.get(&compare(format!("{first},abc"))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let (_, other) = consented_other_role(&app, &recruiter).await;
+    let r = recruiter.get(&compare(format!("{first},{other}"))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+async fn app_job(app: &TestApp, interview: i64) -> i64 {
+    interviewer::db::interviews::get(&app.state.db, interview)
+        .await
+        .unwrap()
+        .job_id
+        .unwrap()
+}
+
+async fn invite(recruiter: &Client, job: i64, email: &str, name: &str) -> (i64, String) {
+    let r = recruiter
+        .post(
+            &format!("/api/jobs/{job}/invitations"),
+            json!({ "email": email, "name": name }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    (
+        r.body["id"].as_i64().unwrap_or_default(),
+        r.body["link"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn consented_other_role(app: &TestApp, recruiter: &Client) -> (Client, i64) {
+    let (_, link) = role_with_invite(recruiter, "other@example.com").await;
+    let (c, id) = open_invite(app, &link).await;
+    say(&c, id, json!({ "type": "consent", "accepted": true })).await;
+    (c, id)
+}
