@@ -17,6 +17,7 @@ async function api(method, url, body) {
   if (!res.ok) {
     const err = new Error((data && data.error) || ("request failed with status " + res.status));
     err.status = res.status;
+    err.data = data;
     throw err;
   }
   return data;

@@ -23,6 +23,39 @@ pub struct ImportReport {
 }
 
 pub async fn import(db: &sea_orm::DatabaseConnection, bank: &Bank) -> DbResult<ImportReport> {
+    import_for(db, bank, None).await
+}
+
+/// Imports a bank owned by `organization` (written in the browser): a new bank is created as
+/// theirs; an existing one must already be theirs, so no organization edits a bank that
+/// ships with the server or belongs to another.
+pub async fn import_owned(
+    db: &sea_orm::DatabaseConnection,
+    bank: &Bank,
+    organization: i64,
+) -> DbResult<ImportReport> {
+    if let Some(row) = QuestionBank::find()
+        .filter(question_bank::Column::Slug.eq(&bank.id))
+        .one(db)
+        .await?
+        && row.organization_id != Some(organization)
+    {
+        return Err(DbError::Conflict(match row.organization_id {
+            None => format!(
+                "the bank `{}` ships with the server (question-bank/{}); give your copy a new bank.id",
+                bank.id, row.source_file
+            ),
+            Some(_) => format!("the bank id `{}` is taken; choose another bank.id", bank.id),
+        }));
+    }
+    import_for(db, bank, Some(organization)).await
+}
+
+async fn import_for(
+    db: &sea_orm::DatabaseConnection,
+    bank: &Bank,
+    organization: Option<i64>,
+) -> DbResult<ImportReport> {
     let txn = db.begin().await?;
     let now = super::now();
     let mut report = ImportReport {
@@ -60,6 +93,7 @@ pub async fn import(db: &sea_orm::DatabaseConnection, bank: &Bank) -> DbResult<I
                 version: Set(bank.version),
                 content_hash: Set(bank.content_hash.clone()),
                 source_file: Set(bank.source_file.clone()),
+                organization_id: Set(organization),
                 updated_at: Set(now),
                 created_at: Set(now),
                 ..Default::default()
@@ -176,6 +210,20 @@ pub async fn list(db: &impl ConnectionTrait) -> DbResult<Vec<question_bank::Mode
         .order_by_asc(question_bank::Column::Slug)
         .all(db)
         .await?)
+}
+
+/// Banks `organization` may use: those shipped with the server and its own (all, for none).
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    organization: Option<i64>,
+) -> DbResult<Vec<question_bank::Model>> {
+    Ok(list(db)
+        .await?
+        .into_iter()
+        .filter(|b| {
+            organization.is_none() || b.organization_id.is_none_or(|o| Some(o) == organization)
+        })
+        .collect())
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> DbResult<question_bank::Model> {

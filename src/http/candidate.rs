@@ -219,7 +219,12 @@ async fn own_page(
 
 pub async fn practice_banks(State(app): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let mut out = Vec::new();
-    for b in banks::list(&app.db).await? {
+    // Practice draws on the banks shipped with the server: an organization's own stay its own.
+    for b in banks::list(&app.db)
+        .await?
+        .into_iter()
+        .filter(|b| b.organization_id.is_none())
+    {
         let n = banks::questions(&app.db, b.id).await?.len();
         out.push(
             json!({ "id": b.id, "title": b.title, "description": b.description, "questions": n }),
@@ -250,9 +255,13 @@ pub async fn start_practice(
             "a practice interview has 1 to 10 questions".into(),
         ));
     }
-    let bank = banks::get(&app.db, body.bank_id).await.map_err(|_| {
-        ApiError::Unprocessable(format!("no question bank with id {}", body.bank_id))
-    })?;
+    let bank = banks::get(&app.db, body.bank_id)
+        .await
+        .ok()
+        .filter(|b| b.organization_id.is_none())
+        .ok_or_else(|| {
+            ApiError::Unprocessable(format!("no question bank with id {}", body.bank_id))
+        })?;
     let plan = banks::questions(&app.db, bank.id)
         .await?
         .into_iter()

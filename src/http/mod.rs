@@ -4,6 +4,7 @@
 pub mod access;
 mod admin;
 mod auth;
+mod bank_editor;
 mod candidate;
 mod candidates;
 pub mod error;
@@ -210,6 +211,12 @@ fn table() -> Vec<Route> {
         r(M::GET, "/recruiter", Staff, get(pages::recruiter)),
         r(M::GET, "/api/banks", Staff, get(recruiter::list_banks)),
         r(M::GET, "/api/banks/{id}", Staff, get(recruiter::get_bank)),
+        r(
+            M::GET,
+            "/api/banks/{id}/toml",
+            Staff,
+            get(bank_editor::get_toml),
+        ),
         r(M::GET, "/api/jobs", Staff, get(recruiter::list_jobs)),
         r(M::GET, "/api/jobs/{id}", Staff, get(recruiter::get_job)),
         r(
@@ -250,6 +257,13 @@ fn table() -> Vec<Route> {
             post(live::watch),
         ),
         r(M::POST, "/api/jobs", Recruiter, post(recruiter::create_job)),
+        r(
+            M::POST,
+            "/api/banks/check",
+            Recruiter,
+            post(bank_editor::check),
+        ),
+        r(M::POST, "/api/banks", Recruiter, post(bank_editor::save)),
         r(
             M::POST,
             "/api/jobs/{id}/banks",

@@ -18,20 +18,42 @@ use crate::db::{self, banks, interviews, invitations, jobs, users};
 const MAX_FOLLOW_UPS: i32 = 5;
 const MAX_PLAN_QUESTIONS: usize = 30;
 
-pub async fn list_banks(State(app): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+pub async fn list_banks(
+    State(app): State<AppState>,
+    viewer: Viewer,
+) -> Result<impl IntoResponse, ApiError> {
     let mut out = Vec::new();
-    for b in banks::list(&app.db).await? {
+    for b in banks::visible(&app.db, viewer.org_scope()).await? {
         let n = banks::questions(&app.db, b.id).await?.len();
-        out.push(json!({ "id": b.id, "slug": b.slug, "title": b.title, "version": b.version, "description": b.description, "questions": n }));
+        out.push(json!({
+            "id": b.id, "slug": b.slug, "title": b.title, "version": b.version, "description": b.description,
+            "questions": n,
+            // Shipped banks are edited in question-bank/; an organization edits its own here.
+            "editable": b.organization_id.is_some() && b.organization_id == viewer.org(),
+        }));
     }
     Ok(axum::Json(json!({ "banks": out })))
 }
 
+/// A bank the viewer may use: shipped with the server, or their organization's own.
+pub(super) async fn visible_bank(
+    app: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<db::entities::question_bank::Model, ApiError> {
+    let b = banks::get(&app.db, id).await?;
+    match (b.organization_id, viewer.org_scope()) {
+        (Some(owner), Some(scope)) if owner != scope => Err(ApiError::NotFound),
+        _ => Ok(b),
+    }
+}
+
 pub async fn get_bank(
     State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let b = banks::get(&app.db, id).await?;
+    let b = visible_bank(&app, &viewer, id).await?;
     let questions: Vec<Value> = banks::questions(&app.db, id)
         .await?
         .into_iter()
@@ -111,7 +133,7 @@ pub async fn create_job(
     }
     check_follow_ups(body.default_follow_ups)?;
     for id in &body.bank_ids {
-        banks::get(&app.db, *id)
+        visible_bank(&app, &viewer, *id)
             .await
             .map_err(|_| ApiError::Unprocessable(format!("no question bank with id {id}")))?;
     }
@@ -196,9 +218,11 @@ pub async fn attach_bank(
     Json(body): Json<AttachBank>,
 ) -> Result<impl IntoResponse, ApiError> {
     let job = jobs::get(&app.db, id, viewer.org_scope()).await?;
-    let bank = banks::get(&app.db, body.bank_id).await.map_err(|_| {
-        ApiError::Unprocessable(format!("no question bank with id {}", body.bank_id))
-    })?;
+    let bank = visible_bank(&app, &viewer, body.bank_id)
+        .await
+        .map_err(|_| {
+            ApiError::Unprocessable(format!("no question bank with id {}", body.bank_id))
+        })?;
     jobs::attach_bank(&app.db, job.id, bank.id).await?;
     db::audit::record(
         &app.db,

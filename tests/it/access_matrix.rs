@@ -235,6 +235,8 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/interviews/{id}/messages" => json!({ "type": "answer", "text": "hello" }),
         "/api/interviews/{id}/code" => json!({ "language": "python", "code": "print(1)" }),
         "/api/interviews/{id}/signals" => json!({ "kind": "focus_lost" }),
+        // Not a bank: refused with its problems (422) after authorization.
+        "/api/banks/check" | "/api/banks" => json!({ "toml": "[bank]" }),
         "/api/interviews/{id}/scores/{score_id}/override" => {
             json!({ "value": 0.6, "reason": "checked against the recording" })
         }

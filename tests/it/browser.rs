@@ -34,6 +34,24 @@ async fn practice_twice_then_follow_a_score_to_its_words_in_chromium() {
 }
 
 #[tokio::test]
+async fn recruiter_edits_a_bank_in_chromium() {
+    let app = spawn_app().await;
+    let org = create_org(&app, "Acme").await;
+    create_user(&app, "rita@acme.example", Role::Recruiter, Some(org)).await;
+    let log = run_browser_script(
+        "recruiter.mjs",
+        &[
+            ("BASE_URL", app.url.clone().into()),
+            ("RECRUITER_EMAIL", "rita@acme.example".into()),
+            ("RECRUITER_PASSWORD", PASSWORD.into()),
+        ],
+    )
+    .await;
+    assert!(log.contains("invalid edit shown on line"), "{log}");
+    assert!(log.contains("bank saved as acme-behavioral"), "{log}");
+}
+
+#[tokio::test]
 async fn a_spoken_answer_from_the_microphone_in_chromium() {
     let app = spawn_app().await;
     let org = create_org(&app, "Acme").await;

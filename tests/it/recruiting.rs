@@ -114,3 +114,106 @@ async fn consented_other_role(app: &TestApp, recruiter: &Client) -> (Client, i64
     say(&c, id, json!({ "type": "consent", "accepted": true })).await;
     (c, id)
 }
+
+#[tokio::test]
+async fn a_bank_written_in_the_browser_belongs_to_its_organization() {
+    let app = spawn_app().await;
+    let acme = create_org(&app, "Acme").await;
+    let other = create_org(&app, "Other").await;
+    create_user(
+        &app,
+        "rec@acme.example",
+        interviewer::auth::Role::Recruiter,
+        Some(acme),
+    )
+    .await;
+    create_user(
+        &app,
+        "rec@other.example",
+        interviewer::auth::Role::Recruiter,
+        Some(other),
+    )
+    .await;
+    let rec = Client::login(&app, "rec@acme.example").await;
+    let rival = Client::login(&app, "rec@other.example").await;
+    let shipped = bank_id(&rec, "behavioral-core").await;
+    let r = rec.get(&format!("/api/banks/{shipped}/toml")).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["editable"], false);
+    let text = r.body["toml"].as_str().unwrap().to_string();
+
+    // Problems come back located, for the editor to show on their line.
+    let broken = text.replacen("kind = \"behavioral\"", "kind = \"behavioural\"", 1);
+    let r = rec
+        .post("/api/banks/check", json!({ "toml": broken }))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let problem = &r.body["problems"][0];
+    let line = problem["line"].as_u64().unwrap() as usize;
+    assert!(
+        broken
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("behavioural")
+    );
+    assert!(problem["message"].as_str().unwrap().contains("behavioural"));
+
+    // A shipped bank is not edited here; a copy under a new id is the organization's own.
+    let r = rec.post("/api/banks", json!({ "toml": text })).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    assert!(
+        r.body["error"]
+            .as_str()
+            .unwrap()
+            .contains("ships with the server")
+    );
+    let copy = text.replace("id = \"behavioral-core\"", "id = \"acme-behavioral\"");
+    let r = rec.post("/api/banks", json!({ "toml": copy })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let mine = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["created"], true);
+    // Saved again with one question fewer: that question is retired, not deleted.
+    let fewer = &copy[..copy.rfind("\n[[questions]]").unwrap()];
+    let r = rec.post("/api/banks", json!({ "toml": fewer })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["retired"], 1);
+
+    // Nobody else sees it: not the other organization, not practice.
+    let listed = rival.get("/api/banks").await;
+    assert!(
+        listed.body["banks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["slug"] != "acme-behavioral")
+    );
+    assert_eq!(
+        rival.get(&format!("/api/banks/{mine}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = rival
+        .post("/api/jobs", json!({ "title": "Spy", "bank_ids": [mine] }))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let r = rival.post("/api/banks", json!({ "toml": copy })).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    assert!(r.body["error"].as_str().unwrap().contains("is taken"));
+    let mut candidate = Client::anonymous(&app);
+    let r = candidate
+        .post(
+            "/api/auth/signup",
+            json!({ "name": "Pat", "email": "pat@example.com", "password": "practice-makes-perfect" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    candidate.adopt(&r);
+    let practice = candidate.get("/api/practice/banks").await;
+    assert!(
+        practice.body["banks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["id"] != mine)
+    );
+}
