@@ -15,7 +15,7 @@ use super::error::ApiError;
 use super::extract::{Json, Viewer};
 use super::recruiter::visible_bank;
 use crate::app::AppState;
-use crate::content::question_bank::{self, Bank, BankError};
+use crate::content::question_bank::{self, Bank, BankError, Problem};
 use crate::db::{self, banks};
 
 /// The largest bank text accepted: well above the shipped banks (about 15 KB).
@@ -43,62 +43,83 @@ pub struct Edited {
     toml: String,
 }
 
-/// Parses edited text; problems answer 422 with each one located.
-fn parse(edited: &Edited) -> Result<Bank, Response> {
+/// Why edited text is not a bank: an API error, or the located problems (422, each with its
+/// line and column, for the editor to show in place).
+pub enum Refused {
+    Api(ApiError),
+    Problems(Vec<Problem>),
+}
+
+impl From<ApiError> for Refused {
+    fn from(e: ApiError) -> Self {
+        Self::Api(e)
+    }
+}
+
+impl From<crate::db::DbError> for Refused {
+    fn from(e: crate::db::DbError) -> Self {
+        Self::Api(e.into())
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Api(e) => e.into_response(),
+            Self::Problems(problems) => {
+                let list: Vec<_> = problems
+                    .iter()
+                    .map(|p| json!({ "line": p.line, "column": p.column, "message": p.message }))
+                    .collect();
+                let first = problems
+                    .first()
+                    .map(|p| format!("line {}, column {}: {}", p.line, p.column, p.message))
+                    .unwrap_or_default();
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    axum::Json(json!({
+                        "error": format!("{} problem(s); the first: {first}", problems.len()),
+                        "status": 422,
+                        "problems": list,
+                    })),
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+fn parse(edited: &Edited) -> Result<Bank, Refused> {
     if edited.toml.len() > MAX_TOML_BYTES {
         return Err(ApiError::TooLarge(format!(
             "the bank is {} KB; the limit is {} KB",
             edited.toml.len() / 1024,
             MAX_TOML_BYTES / 1024
         ))
-        .into_response());
+        .into());
     }
     question_bank::parse(FilePath::new("bank.toml"), &edited.toml).map_err(|e| match e {
-        BankError::Invalid(problems) => {
-            let list: Vec<_> = problems
-                .iter()
-                .map(|p| json!({ "line": p.line, "column": p.column, "message": p.message }))
-                .collect();
-            let first = problems
-                .first()
-                .map(|p| format!("line {}, column {}: {}", p.line, p.column, p.message))
-                .unwrap_or_default();
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Json(json!({
-                    "error": format!("{} problem(s); the first: {first}", problems.len()),
-                    "status": 422,
-                    "problems": list,
-                })),
-            )
-                .into_response()
-        }
-        other => ApiError::internal(other).into_response(),
+        BankError::Invalid(problems) => Refused::Problems(problems),
+        other => ApiError::internal(other).into(),
     })
 }
 
-pub async fn check(Json(edited): Json<Edited>) -> Response {
-    match parse(&edited) {
-        Ok(bank) => axum::Json(json!({
-            "ok": true,
-            "bank": bank.id,
-            "title": bank.title,
-            "questions": bank.questions.len(),
-        }))
-        .into_response(),
-        Err(r) => r,
-    }
+pub async fn check(Json(edited): Json<Edited>) -> Result<impl IntoResponse, Refused> {
+    let bank = parse(&edited)?;
+    Ok(axum::Json(json!({
+        "ok": true,
+        "bank": bank.id,
+        "title": bank.title,
+        "questions": bank.questions.len(),
+    })))
 }
 
 pub async fn save(
     State(app): State<AppState>,
     viewer: Viewer,
     Json(edited): Json<Edited>,
-) -> Result<Response, ApiError> {
-    let bank = match parse(&edited) {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
+) -> Result<impl IntoResponse, Refused> {
+    let bank = parse(&edited)?;
     let org = viewer.org().ok_or_else(|| {
         ApiError::Forbidden("only a recruiter of an organization saves banks".into())
     })?;
@@ -126,6 +147,5 @@ pub async fn save(
         "added": report.added,
         "updated": report.updated,
         "retired": report.retired,
-    }))
-    .into_response())
+    })))
 }
