@@ -1,6 +1,7 @@
 //! Building and running the service: `AppState` (what every handler and session borrows)
 //! and `App`, a bound server that runs until its shutdown future resolves.
 
+use crate::mail::Mailer;
 use crate::scoring::rubric_grade::RubricGrader;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub avatar: Arc<crate::render::Avatar>,
     /// Live interviews over WebRTC.
     pub live: LiveRegistry,
+    /// Sends invitations and reminders; none without an SMTP server configured.
+    pub mailer: Option<Arc<Mailer>>,
 }
 
 /// Swappable engines; tests inject a chat model that talks to a loopback server.
@@ -120,8 +123,24 @@ impl App {
             tasks.clone(),
             cancel.clone(),
         );
+        // A wrong SMTP URL or sender stops start-up, not the first invitation.
+        let mailer = Mailer::from_config(&config.mail)?.map(Arc::new);
+        let public_url: Arc<str> = config.public_url(port).into();
+        if let Some(m) = &mailer
+            && config.mail.send_reminders
+        {
+            tasks.spawn(crate::mail::reminders::run(
+                db.clone(),
+                m.clone(),
+                public_url.clone(),
+                chrono::Duration::minutes(config.mail.reminder_after_mins as i64),
+                Duration::from_secs(config.mail.reminder_check_secs),
+                cancel.clone(),
+            ));
+        }
         let state = AppState {
-            public_url: config.public_url(port).into(),
+            mailer,
+            public_url,
             login_limiter: Arc::new(RateLimiter::new(
                 config.server.login_attempts_per_window,
                 rate_limit::WINDOW,

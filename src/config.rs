@@ -23,6 +23,38 @@ pub struct Config {
     pub avatar: AvatarConfig,
     pub rtc: RtcConfig,
     pub live: LiveConfig,
+    pub mail: MailConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// The SMTP server for invitations and reminders, e.g. `smtp://localhost:25` or
+    /// `smtp://user:pass@mail.example.com:587?tls=required`. Unset: invitation links are
+    /// shown to the recruiter to share by hand.
+    pub smtp_url: Option<SecretString>,
+    /// The sender, e.g. `Interviews <interviews@example.com>`.
+    pub from: String,
+    /// Whether a candidate who has not opened an e-mailed invitation gets one reminder.
+    pub send_reminders: bool,
+    /// How long after the invitation e-mail the reminder is due.
+    pub reminder_after_mins: u64,
+    /// How often the server looks for due reminders.
+    pub reminder_check_secs: u64,
+    pub timeout_secs: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "Interviews <interviews@localhost>".into(),
+            send_reminders: true,
+            reminder_after_mins: 48 * 60,
+            reminder_check_secs: 300,
+            timeout_secs: 20,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -391,6 +423,18 @@ impl Config {
     /// Checks what serde cannot, with a fix in every message.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let bad = |m: String| Err(ConfigError::Invalid(m));
+        if !(1..=86_400).contains(&self.mail.reminder_check_secs) {
+            return bad(format!(
+                "mail.reminder_check_secs {} is out of range; use 1..=86400 (default 300)",
+                self.mail.reminder_check_secs
+            ));
+        }
+        if !(1..=300).contains(&self.mail.timeout_secs) {
+            return bad(format!(
+                "mail.timeout_secs {} is out of range; use 1..=300 (default 20)",
+                self.mail.timeout_secs
+            ));
+        }
         let url = &self.database.url;
         if !(url.starts_with("sqlite:")
             || url.starts_with("postgres://")

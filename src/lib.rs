@@ -41,6 +41,7 @@ pub mod db;
 pub mod demo;
 pub mod embed;
 pub mod http;
+pub mod mail;
 pub mod models;
 pub mod onnx;
 pub mod pipeline;

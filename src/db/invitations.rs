@@ -92,3 +92,44 @@ pub async fn spend(db: &impl ConnectionTrait, id: i64) -> DbResult<()> {
     }
     Ok(())
 }
+
+/// Notes that the invitation went out by e-mail.
+pub async fn mark_emailed(db: &impl ConnectionTrait, id: i64) -> DbResult<()> {
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::EmailedAt, Expr::value(super::now()))
+        .filter(invitation::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Invitations e-mailed before `emailed_before` and not yet opened, reminded, revoked or
+/// expired.
+pub async fn due_reminders(
+    db: &impl ConnectionTrait,
+    emailed_before: DateTime<Utc>,
+) -> DbResult<Vec<invitation::Model>> {
+    Ok(Invitation::find()
+        .filter(invitation::Column::EmailedAt.lt(emailed_before))
+        .filter(invitation::Column::RemindedAt.is_null())
+        .filter(invitation::Column::InterviewId.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(super::now()))
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// After a reminder went out with a new link: that link's hash replaces the old one (the
+/// old link stops working), and the invitation is not reminded again. Only while nobody has
+/// opened it meanwhile.
+pub async fn reminded(db: &impl ConnectionTrait, id: i64, token_hash: &str) -> DbResult<bool> {
+    let res = invitation::Entity::update_many()
+        .col_expr(invitation::Column::TokenHash, Expr::value(token_hash))
+        .col_expr(invitation::Column::RemindedAt, Expr::value(super::now()))
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::InterviewId.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

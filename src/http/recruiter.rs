@@ -367,6 +367,13 @@ pub async fn set_criteria(
 pub struct Invite {
     email: String,
     name: String,
+    /// Send the invitation by e-mail (when an SMTP server is configured).
+    #[serde(default = "yes")]
+    send_email: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 pub async fn invite(
@@ -415,9 +422,34 @@ pub async fn invite(
     )
     .await?;
     let link = format!("{}/i/{tok}", app.public_url);
+    // By e-mail where a server is configured; the link is returned either way, so a failed
+    // send costs the recruiter a copy and paste, not the invitation.
+    let (emailed, email_error) = match (&app.mailer, body.send_email) {
+        (Some(mailer), true) => {
+            let org = db::organizations::get(&app.db, job.organization_id).await?;
+            let letter = crate::mail::message::invitation(
+                &org.name, &job.title, &name, &email, &link, expires_at,
+            );
+            match mailer.send(&letter).await {
+                Ok(()) => {
+                    invitations::mark_emailed(&app.db, inv.id).await?;
+                    (true, None)
+                }
+                Err(e) => {
+                    tracing::warn!(invitation = inv.id, error = %e, "invitation e-mail not sent");
+                    (false, Some(e.to_string()))
+                }
+            }
+        }
+        _ => (false, None),
+    };
     Ok((
         axum::http::StatusCode::CREATED,
-        axum::Json(json!({ "id": inv.id, "link": link, "expires_at": expires_at })),
+        axum::Json(json!({
+            "id": inv.id, "link": link, "expires_at": expires_at,
+            "emailed": emailed, "email_error": email_error,
+            "mail_configured": app.mailer.is_some(),
+        })),
     ))
 }
 

@@ -1,5 +1,6 @@
-// A recruiter edits a question bank in the browser: an invalid edit shows its problem on
-// its line, a fixed one saves as the organization's own bank. Exits non-zero on any failure.
+// A recruiter edits a question bank in the browser (an invalid edit shows its problem on
+// its line, a fixed one saves as the organization's own bank), then makes a role from it
+// and sends an invitation by e-mail. Exits non-zero on any failure.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
 
@@ -61,6 +62,23 @@ try {
   check(await page.locator("#bank-gutter .bad").count() === 0, "no problem left");
   await page.waitForSelector('#bank-pick option:text("Acme behavioral (acme-behavioral)")', { state: "attached" });
   console.log("bank saved as acme-behavioral");
+
+  // A role from the organization's own bank, and an invitation sent by e-mail.
+  await page.fill("#job-title", "Platform Engineer");
+  await page.click("#create-job");
+  await page.waitForSelector('input[name=q][data-slug="conflict-with-teammate"]');
+  await page.check('input[name=q][data-slug="conflict-with-teammate"]');
+  await page.click("#save-plan");
+  await page.waitForFunction(() => document.querySelector("#plan-saved").textContent.includes("questions"));
+  await page.fill("#invite-name", "Ada Lovelace");
+  await page.fill("#invite-email", "ada@example.com");
+  check(await page.isChecked("#invite-send"), "e-mail is the default");
+  await page.click("#invite");
+  await page.waitForSelector("#invite-result:not([hidden])");
+  const said = await page.textContent("#invite-said");
+  check(said.startsWith("E-mailed"), "the page says the invitation was e-mailed: " + said);
+  await page.waitForSelector('#candidates tr:has-text("Ada Lovelace") .status:text("invited")');
+  console.log("invitation e-mailed: " + (await page.textContent("#invite-link")).trim());
 } finally {
   await browser.close();
 }

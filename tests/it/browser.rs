@@ -34,8 +34,14 @@ async fn practice_twice_then_follow_a_score_to_its_words_in_chromium() {
 }
 
 #[tokio::test]
-async fn recruiter_edits_a_bank_in_chromium() {
-    let app = spawn_app().await;
+async fn recruiter_edits_a_bank_and_invites_by_email_in_chromium() {
+    let smtp = crate::smtp::SmtpServer::start().await;
+    let url = smtp.url();
+    let app = spawn_with(
+        move |c| c.mail.smtp_url = Some(secrecy::SecretString::from(url)),
+        None,
+    )
+    .await;
     let org = create_org(&app, "Acme").await;
     create_user(&app, "rita@acme.example", Role::Recruiter, Some(org)).await;
     let log = run_browser_script(
@@ -49,6 +55,16 @@ async fn recruiter_edits_a_bank_in_chromium() {
     .await;
     assert!(log.contains("invalid edit shown on line"), "{log}");
     assert!(log.contains("bank saved as acme-behavioral"), "{log}");
+    let link = log
+        .lines()
+        .find_map(|l| l.strip_prefix("invitation e-mailed: "))
+        .unwrap_or_else(|| panic!("{log}"));
+    let mail = smtp.wait_for(1).await;
+    assert!(mail[0].contains("ada@example.com"), "{}", mail[0]);
+    assert!(
+        mail[0].contains(link),
+        "the e-mail carries the link the page showed"
+    );
 }
 
 #[tokio::test]

@@ -18,6 +18,7 @@ mod recruiting;
 mod render;
 mod restart;
 mod rubric_grades;
+mod smtp;
 mod speak;
 mod speech;
 mod voice_answers;
