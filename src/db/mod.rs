@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod organizations;
 pub mod profiles;
+pub mod resumes;
 pub mod scores;
 pub mod users;
 

@@ -53,6 +53,7 @@ pub async fn list(
             Some(i) => stored_profile(&app, i.id).await?,
             None => None,
         };
+        let resume = db::resumes::for_invitation(&app.db, inv.id).await?;
         out.push(json!({
             "invitation_id": inv.id,
             "name": inv.candidate_name,
@@ -63,6 +64,7 @@ pub async fn list(
             "started_at": interview.as_ref().map(|i| i.started_at),
             "completed_at": interview.as_ref().and_then(|i| i.completed_at),
             "overall": profile.as_ref().and_then(|p| p.overall.clone()),
+            "resume": resume.map(|r| json!({ "filename": r.filename, "facts": r.facts })),
         }));
     }
     db::audit::record(

@@ -15,6 +15,7 @@ mod live;
 mod pages;
 mod profile;
 mod recruiter;
+mod resumes;
 mod scores;
 mod voice;
 
@@ -200,6 +201,12 @@ fn table() -> Vec<Route> {
             SignedIn,
             get(scores::list),
         ),
+        r(
+            M::GET,
+            "/api/interviews/{id}/profile.pdf",
+            SignedIn,
+            get(profile::export_pdf),
+        ),
         // A person's override of a score: staff of the organization, audited.
         r(
             M::PUT,
@@ -287,6 +294,12 @@ fn table() -> Vec<Route> {
             "/api/jobs/{id}/invitations",
             Recruiter,
             post(recruiter::invite),
+        ),
+        r(
+            M::POST,
+            "/api/invitations/{id}/resume",
+            Recruiter,
+            post(resumes::upload).layer(DefaultBodyLimit::max(resumes::MAX_BYTES)),
         ),
         // Admins.
         r(M::GET, "/admin", Admin, get(pages::admin)),

@@ -4,17 +4,20 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
+use super::candidate::readable_interview;
 use super::error::ApiError;
 use super::extract::Viewer;
 use crate::app::AppState;
+use crate::auth::Role;
 use crate::charts::{Bar, BarChart, LineChart, Point, Series, bar_chart, line_chart};
 use crate::db::entities::score;
 use crate::db::interviews::MODE_PRACTICE;
 use crate::db::{self, interviews};
+use crate::pdf::{self, Block};
 use crate::pipeline::respond::engine::EngineState;
 use crate::scoring::profile::{Estimate, Profile};
 
@@ -242,4 +245,169 @@ fn growth_charts(attempts: &[Attempt]) -> Value {
         })],
     });
     json!({ "scores": scores, "speaking_rate": rate, "filled_pauses": fillers })
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| format!("{:.0}", v * 100.0))
+}
+
+fn estimate(e: Option<&Estimate>) -> String {
+    e.map_or_else(
+        || "not enough evidence".to_string(),
+        |e| format!("{:.0} ± {:.0}", e.value * 100.0, e.uncertainty * 100.0),
+    )
+}
+
+/// The profile as a PDF: what the page shows, in print (the charts stay on the page).
+pub async fn export_pdf(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    let i = readable_interview(&app, &viewer, id, "profile_exported", json!({})).await?;
+    if viewer.role == Role::Candidate && i.mode != MODE_PRACTICE {
+        return Err(ApiError::Forbidden(
+            "the profile of a hiring interview is for the people who decide; your practice interviews show you yours".into(),
+        ));
+    }
+    let state: EngineState =
+        serde_json::from_value(i.engine_state.clone()).map_err(ApiError::internal)?;
+    let candidate = db::users::get(&app.db, i.candidate_user_id).await?;
+    let scores = db::scores::for_interview(&app.db, id).await?;
+    let profile: Option<Profile> = db::profiles::get(&app.db, id)
+        .await?
+        .and_then(|p| serde_json::from_value(p.summary["profile"].clone()).ok());
+    let mut b = vec![
+        Block::Title(format!("Interview profile: {}", candidate.display_name)),
+        Block::Text(format!(
+            "{} · {} interview · {} · started {}",
+            state.role_title,
+            i.mode,
+            i.status.replace('_', " "),
+            i.started_at.format("%-d %B %Y %H:%M UTC")
+        )),
+        Block::Note("These figures are estimates made by software from the candidate's own words and voice. Every score names the words behind it, and a person can override any of them.".into()),
+    ];
+    match &profile {
+        None => b.push(Block::Text("Not scored yet.".into())),
+        Some(p) => {
+            b.push(Block::Heading(format!(
+                "Overall: {}",
+                estimate(p.overall.as_ref())
+            )));
+            b.push(Block::Note(p.explanation.clone()));
+            b.push(Block::Heading("Competencies".into()));
+            for c in &p.competencies {
+                let weight = c
+                    .weight
+                    .map_or_else(|| "not counted".to_string(), |w| format!("weight {w}"));
+                b.push(Block::Text(format!(
+                    "{} ({weight}): {}, from {} score(s)",
+                    c.competency,
+                    estimate(c.estimate.as_ref()),
+                    c.score_ids.len()
+                )));
+            }
+            for (title, list) in [("Strengths", &p.strengths), ("To work on", &p.to_work_on)] {
+                b.push(Block::Heading(title.into()));
+                if list.is_empty() {
+                    b.push(Block::Note("none yet".into()));
+                }
+                for x in list.iter() {
+                    b.push(Block::Text(format!(
+                        "{} ({}): {:.0} - {}",
+                        x.competency,
+                        x.dimension.replace('_', " "),
+                        x.value * 100.0,
+                        x.explanation
+                    )));
+                }
+            }
+        }
+    }
+    b.push(Block::Heading("Scores and their evidence".into()));
+    for s in &scores {
+        let value = if s.overridden_by.is_some() {
+            s.override_value
+        } else {
+            s.value
+        };
+        b.push(Block::Text(format!(
+            "{} · {}: {}",
+            s.dimension.replace('_', " "),
+            s.competency,
+            percent(value)
+        )));
+        b.push(Block::Note(s.explanation.clone()));
+        for quote in quotes(&s.evidence) {
+            b.push(Block::Note(format!("“{quote}”")));
+        }
+        if let Some(reason) = &s.override_reason {
+            b.push(Block::Note(format!(
+                "Overridden by a person ({}; the scorer said {}): {reason}",
+                percent(s.override_value),
+                percent(s.value)
+            )));
+        }
+    }
+    let events = db::integrity::for_interview(&app.db, id).await?;
+    if !events.is_empty() {
+        b.push(Block::Heading(
+            "Observations for the reviewer (not scored)".into(),
+        ));
+        for e in events {
+            b.push(Block::Note(format!(
+                "{}: {} {}",
+                e.at.format("%H:%M:%S"),
+                e.kind.replace('_', " "),
+                e.detail
+            )));
+        }
+    }
+    b.push(Block::Gap);
+    b.push(Block::Note(format!(
+        "Exported {}. The charts are in the web profile.",
+        db::now().format("%-d %B %Y %H:%M UTC")
+    )));
+    let bytes = pdf::render(&b).map_err(ApiError::internal)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"interview-{id}-profile.pdf\""),
+            ),
+        ],
+        bytes,
+    ))
+}
+
+/// The candidate's words quoted in a score's evidence, in the order they appear.
+fn quotes(evidence: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in evidence["coverage"].as_array().into_iter().flatten() {
+        if let Some(t) = k["evidence"]["text"].as_str() {
+            out.push(t.to_string());
+        }
+    }
+    for c in evidence["checks"].as_array().into_iter().flatten() {
+        if let Some(t) = c["evidence"]["text"].as_str() {
+            out.push(t.to_string());
+        }
+    }
+    for p in evidence["points"].as_array().into_iter().flatten() {
+        if let Some(t) = p["quote"].as_str() {
+            out.push(t.to_string());
+        }
+    }
+    for q in evidence["quotes"].as_array().into_iter().flatten() {
+        if let Some(t) = q["quote"].as_str() {
+            out.push(t.to_string());
+        }
+    }
+    out.dedup();
+    out
 }

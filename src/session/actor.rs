@@ -362,11 +362,18 @@ impl Loaded {
                 }
                 None => None,
             };
+        let resume = match self.interview.invitation_id {
+            Some(inv) => db::resumes::for_invitation(&self.ctx.db, inv)
+                .await?
+                .and_then(|r| serde_json::from_value(r.facts).ok()),
+            None => None,
+        };
         Ok(FollowUpRequest {
             question,
             transcript,
             code,
             asked: self.state.asked().to_vec(),
+            resume,
         })
     }
 }

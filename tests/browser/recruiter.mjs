@@ -1,6 +1,7 @@
 // A recruiter edits a question bank in the browser (an invalid edit shows its problem on
 // its line, a fixed one saves as the organization's own bank), then makes a role from it
-// and sends an invitation by e-mail. Exits non-zero on any failure.
+// and sends an invitation by e-mail, and uploads the candidate's résumé to see the question
+// it grounds. Exits non-zero on any failure.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
 
@@ -79,6 +80,17 @@ try {
   check(said.startsWith("E-mailed"), "the page says the invitation was e-mailed: " + said);
   await page.waitForSelector('#candidates tr:has-text("Ada Lovelace") .status:text("invited")');
   console.log("invitation e-mailed: " + (await page.textContent("#invite-link")).trim());
+
+  // The candidate's résumé, uploaded for that invitation: the page shows what it grounds.
+  const cv = ["Ada Lovelace", "Experience", "Senior Backend Engineer at Acme Corp (2019–2023)",
+    "- Built event pipelines on Kafka and PostgreSQL.", "Globex — Software Engineer, 2016 - 2019", "- Python services."].join("\n");
+  await page.locator('#candidates tr:has-text("Ada Lovelace") input.resume-file')
+    .setInputFiles({ name: "ada-cv.txt", mimeType: "text/plain", buffer: Buffer.from(cv) });
+  await page.waitForSelector("#resume-result:not([hidden]) li.grounded");
+  const grounded = await page.textContent("#resume-questions li.grounded");
+  check(grounded.startsWith("You mention Kafka at Acme Corp."), "a grounded question: " + grounded);
+  await page.locator("#job-detail").screenshot({ path: join(shots, "recruiter-resume.png") });
+  console.log("grounded question: " + grounded);
 } finally {
   await browser.close();
 }

@@ -84,6 +84,11 @@ async fn every_route_against_every_role() {
         .next()
         .unwrap()
         .to_string();
+    let invitation = interviewer::db::interviews::get(&app.state.db, interview)
+        .await
+        .unwrap()
+        .invitation_id
+        .unwrap();
     // A score to read and override.
     let score = interviewer::db::scores::replace(
         &app.state.db,
@@ -132,6 +137,10 @@ async fn every_route_against_every_role() {
             .replace("{score_id}", &score.to_string())
             .replace("/api/jobs/{id}", &format!("/api/jobs/{job}"))
             .replace("/api/banks/{id}", &format!("/api/banks/{bank}"))
+            .replace(
+                "/api/invitations/{id}",
+                &format!("/api/invitations/{invitation}"),
+            )
             .replace(
                 "/api/admin/organizations/{id}",
                 &format!("/api/admin/organizations/{org}"),
@@ -204,7 +213,11 @@ fn expectation(access: Access, path: &str, who: Who) -> Expect {
         Ok(()) => {}
     }
     // The scores of a hiring interview are not shown to its candidate.
-    if path == "/api/interviews/{id}/scores" && who == Who::Candidate {
+    if matches!(
+        path,
+        "/api/interviews/{id}/scores" | "/api/interviews/{id}/profile.pdf"
+    ) && who == Who::Candidate
+    {
         return Expect::Forbidden;
     }
     // Object-level rules: an interview belongs to its candidate and its organization's staff;
@@ -212,7 +225,9 @@ fn expectation(access: Access, path: &str, who: Who) -> Expect {
     let foreign = match who {
         Who::OtherCandidate => path.contains("nterview") && path.contains("{id}"),
         Who::OtherRecruiter => {
-            path.starts_with("/api/interviews/{id}") || path.starts_with("/api/jobs/{id}")
+            path.starts_with("/api/interviews/{id}")
+                || path.starts_with("/api/jobs/{id}")
+                || path.starts_with("/api/invitations/{id}")
         }
         _ => false,
     };
@@ -235,6 +250,8 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/interviews/{id}/messages" => json!({ "type": "answer", "text": "hello" }),
         "/api/interviews/{id}/code" => json!({ "language": "python", "code": "print(1)" }),
         "/api/interviews/{id}/signals" => json!({ "kind": "focus_lost" }),
+        // JSON where a file is expected: refused as the wrong media type, after authorization.
+        "/api/invitations/{id}/resume" => json!({}),
         // Not a bank: refused with its problems (422) after authorization.
         "/api/banks/check" | "/api/banks" => json!({ "toml": "[bank]" }),
         "/api/interviews/{id}/scores/{score_id}/override" => {

@@ -65,6 +65,10 @@ async fn recruiter_edits_a_bank_and_invites_by_email_in_chromium() {
         mail[0].contains(link),
         "the e-mail carries the link the page showed"
     );
+    assert!(
+        log.contains("grounded question: You mention Kafka at Acme Corp."),
+        "{log}"
+    );
 }
 
 #[tokio::test]

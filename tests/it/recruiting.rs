@@ -217,3 +217,164 @@ async fn a_bank_written_in_the_browser_belongs_to_its_organization() {
             .all(|b| b["id"] != mine)
     );
 }
+
+const CV: [&str; 9] = [
+    "Ada Lovelace",
+    "Experience",
+    "Senior Backend Engineer at Acme Corp (2019–2023)",
+    "- Built event pipelines on Kafka and PostgreSQL for two million users.",
+    "- Moved deployment to Kubernetes.",
+    "Globex — Software Engineer, 2016 - 2019",
+    "- Python services.",
+    "Education",
+    "BSc Mathematics, 2012-2016",
+];
+
+fn docx(lines: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let body: String = lines
+        .iter()
+        .map(|l| {
+            format!(
+                "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+                l.replace('&', "&amp;")
+            )
+        })
+        .collect();
+    let xml = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn a_resume_grounds_the_interviewers_questions_and_a_profile_prints_to_pdf() {
+    let app = spawn_app().await;
+    let org = create_org(&app, "Acme").await;
+    create_user(
+        &app,
+        "rec@acme.example",
+        interviewer::auth::Role::Recruiter,
+        Some(org),
+    )
+    .await;
+    let recruiter = Client::login(&app, "rec@acme.example").await;
+    let (job, link) = role_with_invite(&recruiter, "ada@example.com").await;
+    let invitation = recruiter.get(&format!("/api/jobs/{job}")).await.body["invitations"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let upload = |kind: &'static str, bytes: Vec<u8>| {
+        let recruiter = &recruiter;
+        async move {
+            recruiter
+                .bytes(
+                    reqwest::Method::POST,
+                    &format!("/api/invitations/{invitation}/resume?filename=cv"),
+                    Some((kind, bytes)),
+                )
+                .await
+        }
+    };
+    // A PDF résumé: its skills and positions, and the questions they ground.
+    let pdf = interviewer::pdf::render(
+        &CV.iter()
+            .map(|l| interviewer::pdf::Block::Text(l.to_string()))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let (status, _, body) = upload("application/pdf", pdf).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let r: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let skills: Vec<&str> = r["facts"]["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(skills, ["Kafka", "PostgreSQL", "Kubernetes", "Python"]);
+    assert_eq!(r["facts"]["positions"][0]["organization"], "Acme Corp");
+    assert_eq!(
+        r["questions"][0],
+        "You mention Kafka at Acme Corp. What was the hardest problem you solved with it there, and what would you do differently now?"
+    );
+    // The same from a DOCX; other files are refused in words.
+    let (status, _, body) = upload(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        docx(&CV),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let r: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(r["facts"]["positions"][1]["organization"], "Globex");
+    for (kind, bytes, want) in [
+        (
+            "image/png",
+            b"\x89PNG....".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "application/pdf",
+            b"%PDF-1.4 broken".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("text/plain", Vec::new(), StatusCode::BAD_REQUEST),
+    ] {
+        let (status, _, body) = upload(kind, bytes).await;
+        assert_eq!(status, want, "{kind}: {}", String::from_utf8_lossy(&body));
+        let e: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(e["error"].is_string());
+    }
+
+    // In the interview, the story question's follow-up is grounded in the résumé.
+    let (candidate, id) = open_invite(&app, &link).await;
+    say(
+        &candidate,
+        id,
+        json!({ "type": "consent", "accepted": true }),
+    )
+    .await;
+    let out = say(
+        &candidate,
+        id,
+        json!({ "type": "answer", "text": "A colleague and I disagreed about a migration plan, and we settled it with data." }),
+    )
+    .await;
+    let follow_up = out["turns"][1]["text"].as_str().unwrap();
+    assert!(
+        follow_up.starts_with("You mention your work as Senior Backend Engineer at Acme Corp."),
+        "{follow_up}"
+    );
+
+    // The printable profile as a PDF, for staff; not for the candidate of a hiring interview.
+    let (status, headers, bytes) = recruiter
+        .bytes(
+            reqwest::Method::GET,
+            &format!("/api/interviews/{id}/profile.pdf"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).unwrap();
+    assert!(text.contains("Interview profile: Ada Lovelace"), "{text}");
+    assert!(text.contains("estimates made by software"), "{text}");
+    let (status, _, _) = candidate
+        .bytes(
+            reqwest::Method::GET,
+            &format!("/api/interviews/{id}/profile.pdf"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -5,6 +5,7 @@
 use super::FollowUpRequest;
 use super::engine::FollowUp;
 use crate::code::questions;
+use crate::content::QuestionKind;
 use crate::pipeline::messages::ReplySource;
 
 /// Used only when neither the code nor the question's hints leave anything unasked.
@@ -22,6 +23,23 @@ pub fn follow_up(req: &FollowUpRequest) -> FollowUp {
         .flat_map(|c| questions(&c.analysis))
         .find(|q| !asked(&q.key))
         .map(|q| (q.key, q.text));
+    // The résumé grounds a follow-up where it shares a skill with the question, or, for a
+    // story question, where it lists a position the story may come from.
+    let from_resume = || {
+        let facts = req.resume.as_ref()?;
+        let q = &req.question;
+        let topic = format!("{} {} {}", q.prompt, q.rubric.join(" "), q.hints.join(" "));
+        let shared = crate::resume::facts(&topic).skills;
+        crate::resume::grounded(facts, &topic)
+            .into_iter()
+            .filter(|g| !asked(&g.key))
+            .find(|g| {
+                let skill = g.key.split(':').nth(1).unwrap_or("");
+                shared.iter().any(|s| s == skill)
+                    || (q.kind == QuestionKind::Behavioral && g.key.starts_with("resume:position:"))
+            })
+            .map(|g| (g.key, g.text))
+    };
     let from_hints = || {
         req.question
             .hints
@@ -38,6 +56,7 @@ pub fn follow_up(req: &FollowUpRequest) -> FollowUp {
             .find(|(k, _)| !asked(k))
     };
     let (key, text) = from_code
+        .or_else(from_resume)
         .or_else(from_hints)
         .or_else(generic)
         .unwrap_or_else(|| {
@@ -81,6 +100,7 @@ mod tests {
                 analysis: analyze(Language::Python, c).unwrap(),
             }),
             asked,
+            resume: None,
         }
     }
 

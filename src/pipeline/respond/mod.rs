@@ -45,6 +45,8 @@ pub struct FollowUpRequest {
     pub transcript: Vec<TranscriptLine>,
     pub code: Option<CodeContext>,
     pub asked: Vec<String>,
+    /// What the candidate's résumé says, when the recruiter uploaded one.
+    pub resume: Option<crate::resume::Facts>,
 }
 
 /// Writes follow-ups: the LLM when one is configured and answers well in time, otherwise
@@ -147,11 +149,31 @@ impl Interviewer {
                     analysis => analysis,
                     code => code,
                     transcript => prompts::as_data("transcript", &transcript),
+                    resume => req.resume.as_ref().map(resume_lines).map(|r| prompts::as_data("resume", &r)).unwrap_or_default(),
                     max_chars => self.max_chars,
                 },
             )
             .map_err(|e| LlmError::Prompt(e.to_string()))
     }
+}
+
+/// The résumé's facts as short lines: positions with their skills, then other skills.
+fn resume_lines(f: &crate::resume::Facts) -> String {
+    let mut out = String::new();
+    for p in &f.positions {
+        out.push_str(&format!("- {} at {}", p.role, p.organization));
+        if let Some(y) = &p.years {
+            out.push_str(&format!(" ({y})"));
+        }
+        if !p.skills.is_empty() {
+            out.push_str(&format!(": {}", p.skills.join(", ")));
+        }
+        out.push('\n');
+    }
+    if !f.skills.is_empty() {
+        out.push_str(&format!("- skills: {}\n", f.skills.join(", ")));
+    }
+    out
 }
 
 /// The analysis as short lines the model can cite (identifiers only, never free text).
