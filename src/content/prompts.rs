@@ -103,15 +103,35 @@ mod tests {
                     analysis => "- line 3: loop",
                     code => as_data("candidate_code", "def f(): pass"),
                     transcript => as_data("transcript", "Candidate: hi"),
+                    resume => as_data("resume", "- Engineer at Acme: Kafka"),
                     max_chars => 300,
                 },
             )
             .unwrap();
         assert!(out.contains("Reverse a list."));
+        assert!(out.contains("You mention Kafka"));
         let sys = p
             .render(SYSTEM, minijinja::context! { max_chars => 300 })
             .unwrap();
         assert!(sys.contains("300"));
+        let grade = p
+            .render(
+                GRADE,
+                minijinja::context! {
+                    question => "Reverse a list.",
+                    rubric => vec!["Handles empty input", "Linear time"],
+                    answers => vec![minijinja::context! { turn => 7, text => as_data("answer", "I loop once.") }],
+                },
+            )
+            .unwrap();
+        assert!(grade.contains("2. Linear time") && grade.contains("Turn 7:"));
+        let sys = p
+            .render(
+                GRADE_SYSTEM,
+                minijinja::context! { max_justification => 1500 },
+            )
+            .unwrap();
+        assert!(sys.contains("1500"));
     }
 
     #[test]
