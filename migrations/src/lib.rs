@@ -8,6 +8,7 @@ mod m20261124_000002_turn_recordings;
 mod m20261124_000003_turn_unsaid;
 mod m20261125_000004_scoring_inputs;
 mod m20261125_000005_recruiting;
+mod m20261125_000006_score_dimension;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_turn_unsaid::Migration),
             Box::new(m20261125_000004_scoring_inputs::Migration),
             Box::new(m20261125_000005_recruiting::Migration),
+            Box::new(m20261125_000006_score_dimension::Migration),
         ]
     }
 }

@@ -87,7 +87,7 @@ try {
   await page.click(`a[href="/profile/${second}"]`);
   await page.waitForSelector(".card.score");
   await page.waitForSelector("#chart-competencies svg .bar");
-  const link = page.locator('.card.score[data-dimension="content"] a.evidence').first();
+  const link = page.locator('.card.score[data-dimension="content"] a.evidence.quote').first();
   const quote = (await link.textContent()).replace(/[“”]/g, "");
   await link.click();
   const turn = page.locator(".turn.highlight");

@@ -1,7 +1,8 @@
 // A recruiter edits a question bank in the browser (an invalid edit shows its problem on
 // its line, a fixed one saves as the organization's own bank), then makes a role from it
-// and sends an invitation by e-mail, and uploads the candidate's résumé to see the question
-// it grounds. Exits non-zero on any failure.
+// and sends an invitation by e-mail, uploads the candidate's résumé to see the question it
+// grounds, and follows a score of a finished interview to the words behind it. Exits
+// non-zero on any failure.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
 
@@ -91,6 +92,19 @@ try {
   check(grounded.startsWith("You mention Kafka at Acme Corp."), "a grounded question: " + grounded);
   await page.locator("#job-detail").screenshot({ path: join(shots, "recruiter-resume.png") });
   console.log("grounded question: " + grounded);
+
+  // A scored interview's profile: a score's quoted words lead to the answer they are from.
+  await page.goto(`${base}/profile/${process.env.PROFILE_ID}`);
+  const evidence = page.locator('.card.score[data-dimension="content"] a.evidence.quote').first();
+  await evidence.waitFor();
+  const quote = (await evidence.textContent()).replace(/[“”]/g, "");
+  await evidence.click();
+  const turn = page.locator(".turn.highlight");
+  await turn.waitFor();
+  check((await turn.textContent()).includes(quote), "the highlighted answer holds the quote " + quote);
+  check((await turn.getAttribute("class")).includes("candidate"), "the quote is the candidate's own turn");
+  await page.screenshot({ path: join(shots, "recruiter-profile.png"), fullPage: true });
+  console.log("recruiter followed a score to the words behind it");
 } finally {
   await browser.close();
 }
