@@ -36,11 +36,12 @@ pub fn invitation(
              {ABOUT}\n\nStart when it suits you, in one sitting of about 30 minutes:\n{link}\n\n\
              The link is yours alone and works until {}.\n\nIf you did not expect this e-mail, \
              you can ignore it.\n",
-            expires_at.format("%A %-d %B %Y, %H:%M UTC")
+            until(expires_at)
         ),
     }
 }
 
+/// The reminder: the same facts, and a link that replaces the first one.
 pub fn reminder(
     organization: &str,
     role: &str,
@@ -49,17 +50,21 @@ pub fn reminder(
     link: &str,
     expires_at: DateTime<Utc>,
 ) -> Letter {
+    let first = invitation(organization, role, name, email, link, expires_at);
     Letter {
-        to_name: name.to_string(),
-        to_email: email.to_string(),
-        subject: format!("Reminder: your interview for {role} at {organization}"),
+        subject: format!("Reminder: {}", first.subject.replacen("Your", "your", 1)),
         body: format!(
             "Hello {name},\n\nA reminder that {organization} invited you to an interview for \
              the role of {role}, and it has not been started yet.\n\n{ABOUT}\n\nThis link \
              replaces the one in our first e-mail:\n{link}\n\nIt works until {}.\n",
-            expires_at.format("%A %-d %B %Y, %H:%M UTC")
+            until(expires_at)
         ),
+        ..first
     }
+}
+
+fn until(at: DateTime<Utc>) -> String {
+    at.format("%A %-d %B %Y, %H:%M UTC").to_string()
 }
 
 #[cfg(test)]
