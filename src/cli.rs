@@ -45,6 +45,21 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Bias audit (NYC Local Law 144 impact ratios, four-fifths flag, Fisher exact test) of
+    /// exported data: a CSV with candidate,sex,race_ethnicity and score or selected.
+    Audit {
+        /// The CSV to audit.
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long, value_enum)]
+        mode: AuditMode,
+        #[arg(long, value_enum, default_value = "json")]
+        format: AuditFormat,
+        /// Leave a category under 2% of the data out of the ratios: CATEGORY=JUSTIFICATION
+        /// (repeatable; the justification is printed with the results).
+        #[arg(long = "exclude", value_name = "CATEGORY=JUSTIFICATION")]
+        exclusions: Vec<String>,
+    },
     /// Question banks: validate, import into the database, export back to TOML.
     Bank {
         #[command(subcommand)]
@@ -110,6 +125,21 @@ pub enum BankCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+pub enum AuditMode {
+    /// The share of each category scoring above the median of the full sample.
+    Scoring,
+    /// The share of each category selected.
+    Selection,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AuditFormat {
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 pub enum StaffRole {
     Admin,
     Recruiter,
@@ -142,6 +172,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bank { command } => bank(config, command).await,
+        Command::Audit {
+            input,
+            mode,
+            format,
+            exclusions,
+        } => audit(&input, mode, format, &exclusions),
         Command::Transcribe { file, json } => transcribe(&config, &file, json),
         Command::Score { interview_id } => score(&config, interview_id).await,
         Command::Say {
@@ -417,6 +453,47 @@ fn render(
         started.elapsed().as_secs_f64(),
         report.adapter
     );
+    Ok(())
+}
+
+fn audit(
+    input: &std::path::Path,
+    mode: AuditMode,
+    format: AuditFormat,
+    exclusions: &[String],
+) -> anyhow::Result<()> {
+    use crate::bias::{self, Exclusion, Mode};
+    use std::io::Write as _;
+    let mode = match mode {
+        AuditMode::Scoring => Mode::Scoring,
+        AuditMode::Selection => Mode::Selection,
+    };
+    let exclusions = exclusions
+        .iter()
+        .map(|e| {
+            let (category, justification) = e.split_once('=').ok_or_else(|| {
+                anyhow::anyhow!("--exclude `{e}`: write it as CATEGORY=JUSTIFICATION")
+            })?;
+            Ok(Exclusion {
+                category: category.trim().to_string(),
+                justification: justification.trim().to_string(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let text =
+        std::fs::read_to_string(input).with_context(|| format!("reading {}", input.display()))?;
+    let records =
+        bias::input::parse(&text, mode).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let report = bias::audit(&records, mode, &exclusions)?;
+    match format {
+        AuditFormat::Json => out!("{}", serde_json::to_string_pretty(&report)?),
+        AuditFormat::Csv => std::io::stdout()
+            .lock()
+            .write_all(bias::report::csv(&report).as_bytes())?,
+        AuditFormat::Html => std::io::stdout().lock().write_all(
+            bias::report::html(&report, &format!("Bias audit of {}", input.display())).as_bytes(),
+        )?,
+    }
     Ok(())
 }
 

@@ -32,6 +32,7 @@ pub mod animate;
 pub mod app;
 pub mod audio;
 pub mod auth;
+pub mod bias;
 pub mod charts;
 pub mod cli;
 pub mod code;

@@ -5,6 +5,7 @@
 mod access_matrix;
 mod animate;
 mod banks;
+mod bias_audit;
 mod browser;
 mod content_scores;
 mod embedding;
