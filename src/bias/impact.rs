@@ -97,6 +97,9 @@ pub struct Report {
     pub dimensions: Vec<Dimension>,
 }
 
+/// A record's category in one dimension; none when unknown.
+type Key = fn(&Record) -> Option<String>;
+
 /// Categories under this share of the data may be excluded from the ratios.
 pub const SMALL_SHARE: f64 = 0.02;
 pub const FOUR_FIFTHS: f64 = 0.8;
@@ -116,22 +119,16 @@ pub fn audit(
         }
     }
     let n = records.len();
-    let dims: [(&'static str, Box<dyn Fn(&Record) -> Option<String>>); 3] = [
-        ("sex", Box::new(|r: &Record| r.sex.clone())),
-        (
-            "race_ethnicity",
-            Box::new(|r: &Record| r.race_ethnicity.clone()),
-        ),
-        (
-            "intersectional",
-            Box::new(|r: &Record| {
-                Some(format!(
-                    "{} {}",
-                    r.race_ethnicity.as_ref()?,
-                    r.sex.as_ref()?
-                ))
-            }),
-        ),
+    let dims: [(&'static str, Key); 3] = [
+        ("sex", |r| r.sex.clone()),
+        ("race_ethnicity", |r| r.race_ethnicity.clone()),
+        ("intersectional", |r| {
+            Some(format!(
+                "{} {}",
+                r.race_ethnicity.as_ref()?,
+                r.sex.as_ref()?
+            ))
+        }),
     ];
     let mut dimensions = Vec::with_capacity(3);
     for (name, key) in dims {
