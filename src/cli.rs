@@ -45,6 +45,12 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// The audit log: check that no entry was edited or removed.
+    #[command(name = "audit-log")]
+    AuditLog {
+        #[command(subcommand)]
+        command: AuditLogCommand,
+    },
     /// Bias audit (NYC Local Law 144 impact ratios, four-fifths flag, Fisher exact test) of
     /// exported data: a CSV with candidate,sex,race_ethnicity and score or selected.
     Audit {
@@ -124,6 +130,12 @@ pub enum BankCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum AuditLogCommand {
+    /// Walk the hash chain; exit 1 at the first entry edited, removed or out of place.
+    Verify,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum AuditMode {
     /// The share of each category scoring above the median of the full sample.
@@ -172,6 +184,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bank { command } => bank(config, command).await,
+        Command::AuditLog {
+            command: AuditLogCommand::Verify,
+        } => verify_audit_log(&config).await,
         Command::Audit {
             input,
             mode,
@@ -454,6 +469,21 @@ fn render(
         report.adapter
     );
     Ok(())
+}
+
+async fn verify_audit_log(config: &Config) -> anyhow::Result<()> {
+    use crate::db::audit::{Verdict, verify};
+    let db = db::connect(&config.database.url).await?;
+    db::migrate(&db).await?;
+    match verify(&db).await? {
+        Verdict::Intact { entries, chained } => {
+            out!("audit log intact: {entries} entries, {chained} of them chained");
+            Ok(())
+        }
+        Verdict::Broken { id, reason } => {
+            anyhow::bail!("audit log broken at entry {id}: {reason}")
+        }
+    }
 }
 
 fn audit(

@@ -9,6 +9,7 @@ mod m20261124_000003_turn_unsaid;
 mod m20261125_000004_scoring_inputs;
 mod m20261125_000005_recruiting;
 mod m20261125_000006_score_dimension;
+mod m20261125_000007_audit_chain;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_scoring_inputs::Migration),
             Box::new(m20261125_000005_recruiting::Migration),
             Box::new(m20261125_000006_score_dimension::Migration),
+            Box::new(m20261125_000007_audit_chain::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 
 mod access_matrix;
 mod animate;
+mod audit_log;
 mod banks;
 mod bias_audit;
 mod browser;

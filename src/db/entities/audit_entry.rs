@@ -12,6 +12,11 @@ pub struct Model {
     pub target_id: Option<i64>,
     pub organization_id: Option<i64>,
     pub detail: Json,
+    /// The hash of the entry before (empty for the first of the chain); none before the
+    /// chain began.
+    pub prev_hash: Option<String>,
+    /// SHA-256 over `prev_hash` and this entry's fields (`db::audit::entry_hash`).
+    pub hash: Option<String>,
     pub created_at: DateTimeUtc,
 }
 
