@@ -53,10 +53,14 @@ pub enum Command {
     },
     /// Bias audit (NYC Local Law 144 impact ratios, four-fifths flag, Fisher exact test) of
     /// exported data: a CSV with candidate,sex,race_ethnicity and score or selected.
+    #[command(group = clap::ArgGroup::new("data").required(true).args(["input", "organization"]))]
     Audit {
         /// The CSV to audit.
         #[arg(long)]
-        input: PathBuf,
+        input: Option<PathBuf>,
+        /// Audit this organization's own scored hiring interviews (scoring mode).
+        #[arg(long)]
+        organization: Option<i64>,
         #[arg(long, value_enum)]
         mode: AuditMode,
         #[arg(long, value_enum, default_value = "json")]
@@ -189,10 +193,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => verify_audit_log(&config).await,
         Command::Audit {
             input,
+            organization,
             mode,
             format,
             exclusions,
-        } => audit(&input, mode, format, &exclusions),
+        } => {
+            audit(
+                &config,
+                input.as_deref(),
+                organization,
+                mode,
+                format,
+                &exclusions,
+            )
+            .await
+        }
         Command::Transcribe { file, json } => transcribe(&config, &file, json),
         Command::Score { interview_id } => score(&config, interview_id).await,
         Command::Say {
@@ -486,8 +501,10 @@ async fn verify_audit_log(config: &Config) -> anyhow::Result<()> {
     }
 }
 
-fn audit(
-    input: &std::path::Path,
+async fn audit(
+    config: &Config,
+    input: Option<&std::path::Path>,
+    organization: Option<i64>,
     mode: AuditMode,
     format: AuditFormat,
     exclusions: &[String],
@@ -510,10 +527,32 @@ fn audit(
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let text =
-        std::fs::read_to_string(input).with_context(|| format!("reading {}", input.display()))?;
-    let records =
-        bias::input::parse(&text, mode).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let (records, source) = match (input, organization) {
+        (Some(input), _) => {
+            let text = std::fs::read_to_string(input)
+                .with_context(|| format!("reading {}", input.display()))?;
+            let records = bias::input::parse(&text, mode)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+            (records, input.display().to_string())
+        }
+        (None, Some(org)) => {
+            if mode != Mode::Scoring {
+                anyhow::bail!(
+                    "the service records scores, not selection decisions: audit organization {org} with --mode scoring, or export the decisions to a CSV for --input"
+                );
+            }
+            let db = db::connect(&config.database.url).await?;
+            db::migrate(&db).await?;
+            let org_row = db::organizations::get(&db, org)
+                .await
+                .map_err(|_| anyhow::anyhow!("there is no organization {org}"))?;
+            (
+                bias::own::scoring_records(&db, org).await?,
+                format!("{}'s scored interviews", org_row.name),
+            )
+        }
+        (None, None) => anyhow::bail!("give --input FILE.csv or --organization ID"),
+    };
     let report = bias::audit(&records, mode, &exclusions)?;
     match format {
         AuditFormat::Json => out!("{}", serde_json::to_string_pretty(&report)?),
@@ -521,7 +560,7 @@ fn audit(
             .lock()
             .write_all(bias::report::csv(&report).as_bytes())?,
         AuditFormat::Html => std::io::stdout().lock().write_all(
-            bias::report::html(&report, &format!("Bias audit of {}", input.display())).as_bytes(),
+            bias::report::html(&report, &format!("Bias audit of {source}")).as_bytes(),
         )?,
     }
     Ok(())

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth_sessions;
 pub mod banks;
 pub mod bootstrap;
+pub mod demographics;
 pub mod entities;
 pub mod integrity;
 pub mod interviews;

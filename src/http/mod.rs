@@ -17,6 +17,7 @@ mod profile;
 mod recruiter;
 mod resumes;
 mod scores;
+mod self_id;
 mod voice;
 
 use axum::Router;
@@ -125,6 +126,12 @@ fn table() -> Vec<Route> {
             "/api/interviews/{id}/signals",
             Candidate,
             post(integrity::record),
+        ),
+        r(
+            M::POST,
+            "/api/interviews/{id}/self-identification",
+            Candidate,
+            post(self_id::record),
         ),
         r(
             M::POST,

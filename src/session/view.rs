@@ -55,6 +55,8 @@ pub struct StateView {
     /// What the interview waits for: consent | answer | candidate_question | nothing.
     pub awaiting: &'static str,
     pub question: Option<QuestionView>,
+    /// A practice interview (no self-identification is asked after it).
+    pub practice: bool,
     /// What the interviewer will likely say next (`EngineState::upcoming`), for a live call
     /// to prepare its speech. Never sent: it would tell the candidate the next question.
     #[serde(skip)]
@@ -81,6 +83,7 @@ impl StateView {
             status: status.to_string(),
             awaiting,
             question,
+            practice: state.practice,
             upcoming: state.upcoming(),
         }
     }

@@ -250,6 +250,9 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/interviews/{id}/messages" => json!({ "type": "answer", "text": "hello" }),
         "/api/interviews/{id}/code" => json!({ "language": "python", "code": "print(1)" }),
         "/api/interviews/{id}/signals" => json!({ "kind": "focus_lost" }),
+        "/api/interviews/{id}/self-identification" => {
+            json!({ "sex": "decline", "race_ethnicity": "decline" })
+        }
         // JSON where a file is expected: refused as the wrong media type, after authorization.
         "/api/invitations/{id}/resume" => json!({}),
         // Not a bank: refused with its problems (422) after authorization.

@@ -95,3 +95,147 @@ fn bad_audits_are_refused_in_words() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// A hiring interview answered to the end; returns the candidate and the interview id.
+async fn finished(app: &TestApp, recruiter: &Client, email: &str) -> (Client, i64) {
+    let (_, link) = role_with_invite(recruiter, email).await;
+    let (c, id) = open_invite(app, &link).await;
+    say(
+        &c,
+        id,
+        serde_json::json!({ "type": "consent", "accepted": true }),
+    )
+    .await;
+    for text in [
+        "A teammate and I disagreed about a migration, and we wrote down both plans and measured them together.",
+        "I would involve the rest of the team earlier next time.",
+        "I would keep a hash map from each value to its index and look up the target minus each number, in linear time.",
+        "It handles duplicates because I check the map before inserting the number.",
+        "No, thank you.",
+        "No, thank you.",
+    ] {
+        let out = say(
+            &c,
+            id,
+            serde_json::json!({ "type": "answer", "text": text }),
+        )
+        .await;
+        if out["state"]["status"] == "completed" {
+            break;
+        }
+    }
+    (c, id)
+}
+
+#[tokio::test]
+async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit() {
+    use interviewer::auth::Role;
+    use reqwest::StatusCode;
+    use serde_json::json;
+    let app = spawn_app().await;
+    let org = create_org(&app, "Acme").await;
+    create_user(&app, "rec@acme.example", Role::Recruiter, Some(org)).await;
+    let recruiter = Client::login(&app, "rec@acme.example").await;
+
+    // Not before the interview is over.
+    let (_, link) = role_with_invite(&recruiter, "early@example.com").await;
+    let (early, open) = open_invite(&app, &link).await;
+    let path = |id: i64| format!("/api/interviews/{id}/self-identification");
+    let r = early
+        .post(
+            &path(open),
+            json!({ "sex": "Female", "race_ethnicity": "Asian" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+
+    let mut ids = Vec::new();
+    for (email, sex, race) in [
+        ("a@example.com", "Female", "Asian"),
+        ("b@example.com", "Male", "White"),
+        ("c@example.com", "decline", "decline"),
+    ] {
+        let (c, id) = finished(&app, &recruiter, email).await;
+        let r = c
+            .post(
+                &path(id),
+                json!({ "sex": "Robot", "race_ethnicity": "decline" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+        assert!(
+            r.body["error"]
+                .as_str()
+                .unwrap()
+                .contains("sex must be one of")
+        );
+        let r = c
+            .post(&path(id), json!({ "sex": sex, "race_ethnicity": race }))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+        ids.push(id);
+    }
+    // Scoring runs in the background; the audit reads the stored profiles.
+    for id in &ids {
+        for _ in 0..240 {
+            if interviewer::db::profiles::get(&app.state.db, *id)
+                .await
+                .unwrap()
+                .is_some()
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    }
+    // Recruiters never see what candidates said about themselves.
+    for id in &ids {
+        for read in [
+            format!("/api/interviews/{id}"),
+            format!("/api/interviews/{id}/scores"),
+        ] {
+            let body = recruiter.get(&read).await.body.to_string();
+            assert!(
+                !body.contains("Asian") && !body.contains("\"Female\""),
+                "{read}: {body}"
+            );
+        }
+    }
+
+    let out = cli_command(&[
+        "audit",
+        "--organization",
+        &org.to_string(),
+        "--mode",
+        "scoring",
+        "--format",
+        "json",
+    ])
+    .env("DATABASE_URL", &app.state.config.database.url)
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["records"], 3);
+    let sex = &report["dimensions"][0];
+    assert_eq!(sex["unknown"], 1, "{sex}");
+    assert_eq!(sex["categories"].as_array().unwrap().len(), 2);
+
+    // Selection decisions are not recorded by the service: said so, not guessed.
+    let out = cli_command(&[
+        "audit",
+        "--organization",
+        &org.to_string(),
+        "--mode",
+        "selection",
+    ])
+    .env("DATABASE_URL", &app.state.config.database.url)
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not selection decisions"));
+}
