@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use super::impact::{Outcome, Record};
 use crate::db::{self, DbResult};
-use crate::scoring::profile::Profile;
+use crate::scoring::interview::stored_profile;
 
 pub async fn scoring_records(
     db: &DatabaseConnection,
@@ -23,12 +23,9 @@ pub async fn scoring_records(
             .collect();
     let mut out = Vec::new();
     for i in db::interviews::list(db, Some(organization_id), None).await? {
-        let Some(stored) = db::profiles::get(db, i.id).await? else {
-            continue;
-        };
-        let Some(overall) = serde_json::from_value::<Profile>(stored.summary["profile"].clone())
-            .ok()
-            .and_then(|p| p.overall)
+        let Some(overall) = stored_profile(db, i.id)
+            .await?
+            .and_then(|s| s.profile.overall)
         else {
             continue;
         };

@@ -15,6 +15,7 @@ use super::profile::competency_chart;
 use crate::app::AppState;
 use crate::db::entities::invitation;
 use crate::db::{self, interviews, invitations, jobs};
+use crate::scoring::interview::stored_profile;
 use crate::scoring::profile::Profile;
 
 /// Where an invitation stands, in words a recruiter uses.
@@ -31,10 +32,10 @@ fn standing(i: &invitation::Model, interview_status: Option<&str>) -> String {
     }
 }
 
-async fn stored_profile(app: &AppState, interview_id: i64) -> Result<Option<Profile>, ApiError> {
-    Ok(db::profiles::get(&app.db, interview_id)
+async fn profile_of(app: &AppState, interview_id: i64) -> Result<Option<Profile>, ApiError> {
+    Ok(stored_profile(&app.db, interview_id)
         .await?
-        .and_then(|p| serde_json::from_value(p.summary["profile"].clone()).ok()))
+        .map(|s| s.profile))
 }
 
 pub async fn list(
@@ -50,7 +51,7 @@ pub async fn list(
             None => None,
         };
         let profile = match &interview {
-            Some(i) => stored_profile(&app, i.id).await?,
+            Some(i) => profile_of(&app, i.id).await?,
             None => None,
         };
         let resume = db::resumes::for_invitation(&app.db, inv.id).await?;
@@ -126,7 +127,7 @@ pub async fn compare(
         let name = db::users::get(&app.db, i.candidate_user_id)
             .await?
             .display_name;
-        let profile = stored_profile(&app, i.id).await?;
+        let profile = profile_of(&app, i.id).await?;
         if let Some(p) = &profile {
             competencies.extend(p.competencies.iter().map(|c| c.competency.clone()));
         }

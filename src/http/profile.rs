@@ -19,6 +19,7 @@ use crate::db::interviews::MODE_PRACTICE;
 use crate::db::{self, interviews};
 use crate::pdf::{self, Block};
 use crate::pipeline::respond::engine::EngineState;
+use crate::scoring::interview::{StoredProfile, stored_profile};
 use crate::scoring::profile::{Estimate, Profile};
 
 /// The competency chart of a stored profile: the overall figure first, then each
@@ -116,11 +117,7 @@ pub async fn progress(
     list.reverse();
     let mut attempts = Vec::new();
     for i in list {
-        let Some(stored) = db::profiles::get(&app.db, i.id).await? else {
-            continue;
-        };
-        let Ok(profile) = serde_json::from_value::<Profile>(stored.summary["profile"].clone())
-        else {
+        let Some(StoredProfile { profile, .. }) = stored_profile(&app.db, i.id).await? else {
             continue;
         };
         let scores = db::scores::for_interview(&app.db, i.id).await?;
@@ -274,9 +271,7 @@ pub async fn export_pdf(
         serde_json::from_value(i.engine_state.clone()).map_err(ApiError::internal)?;
     let candidate = db::users::get(&app.db, i.candidate_user_id).await?;
     let scores = db::scores::for_interview(&app.db, id).await?;
-    let profile: Option<Profile> = db::profiles::get(&app.db, id)
-        .await?
-        .and_then(|p| serde_json::from_value(p.summary["profile"].clone()).ok());
+    let profile = stored_profile(&app.db, id).await?.map(|s| s.profile);
     let mut b = vec![
         Block::Title(format!("Interview profile: {}", candidate.display_name)),
         Block::Text(format!(

@@ -17,8 +17,7 @@ use crate::auth::Role;
 use crate::db::entities::score;
 use crate::db::interviews::MODE_PRACTICE;
 use crate::db::{self, scores};
-use crate::scoring::interview::rebuild_profile;
-use crate::scoring::profile::Profile;
+use crate::scoring::interview::{rebuild_profile, stored_profile};
 
 /// The longest reason kept with an override.
 const MAX_REASON: usize = 2000;
@@ -57,13 +56,11 @@ pub async fn list(
     }
     let stored = scores::for_interview(&app.db, id).await?;
     // The profile as last built from these rows; none until the interview has been scored.
-    let summary = db::profiles::get(&app.db, id).await?.map(|p| p.summary);
-    let profile: Option<Profile> = summary
-        .as_ref()
-        .and_then(|s| serde_json::from_value(s["profile"].clone()).ok());
+    let summary = stored_profile(&app.db, id).await?;
+    let profile = summary.as_ref().map(|s| &s.profile);
     let fluency = profile::fluency_charts(&stored);
     let charts = json!({
-        "competencies": profile.as_ref().map(profile::competency_chart),
+        "competencies": profile.map(profile::competency_chart),
         "speaking_rate": fluency.as_ref().map(|f| &f.0),
         "pauses": fluency.as_ref().map(|f| &f.1),
     });
@@ -71,7 +68,7 @@ pub async fn list(
         "interview_id": id,
         "scores": stored.into_iter().map(view).collect::<Vec<_>>(),
         "profile": profile,
-        "affect_policy": summary.as_ref().map(|s| &s["affect_policy"]),
+        "affect_policy": summary.as_ref().map(|s| s.affect_policy),
         "charts": charts,
     })))
 }

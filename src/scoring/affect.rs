@@ -4,13 +4,13 @@
 //! Whether it is computed at all, and whether it may count, is `policy`'s decision: never for
 //! hiring in the EU; in a hiring score only where an organization outside the EU opted in.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::fluency::Fluency;
 use super::prosody::Prosody;
 
 /// Where an interview stands on affect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Policy {
     /// Not computed at all (EU hiring).

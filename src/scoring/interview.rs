@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde::{Deserialize, Serialize};
 
 use super::affect::Policy;
 use super::inputs::{self, Answer, Inputs, Question};
@@ -188,13 +189,32 @@ pub async fn rebuild_profile(
         Policy::InScore => &[],
         _ => &[rows::AFFECT],
     };
-    let profile = profile::build(&scores, &weights, excluded);
-    let summary = serde_json::json!({
-        "profile": profile,
-        "affect_policy": policy,
-    });
+    let stored = StoredProfile {
+        profile: profile::build(&scores, &weights, excluded),
+        affect_policy: policy,
+    };
+    let summary =
+        serde_json::to_value(&stored).map_err(|e| ScoringError::Stopped(e.to_string()))?;
     db::profiles::save(db, interview_id, summary).await?;
-    Ok(profile)
+    Ok(stored.profile)
+}
+
+/// A profile as stored: built from the scores, under the affect policy of its interview.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredProfile {
+    pub profile: Profile,
+    pub affect_policy: Policy,
+}
+
+/// The profile last built for `interview_id`; none until the interview has been scored (or
+/// when the stored summary is of a shape this version does not read).
+pub async fn stored_profile(
+    db: &impl ConnectionTrait,
+    interview_id: i64,
+) -> Result<Option<StoredProfile>, DbError> {
+    Ok(db::profiles::get(db, interview_id)
+        .await?
+        .and_then(|p| serde_json::from_value(p.summary).ok()))
 }
 
 /// A stored row as the profile reads it: a person's override stands in place of the
