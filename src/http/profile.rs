@@ -8,11 +8,10 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
-use super::candidate::readable_interview;
 use super::error::ApiError;
 use super::extract::Viewer;
+use super::scores::scored_interview;
 use crate::app::AppState;
-use crate::auth::Role;
 use crate::charts::{Bar, BarChart, LineChart, Point, Series, bar_chart, line_chart};
 use crate::db::entities::score;
 use crate::db::interviews::MODE_PRACTICE;
@@ -261,12 +260,7 @@ pub async fn export_pdf(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let i = readable_interview(&app, &viewer, id, "profile_exported", json!({})).await?;
-    if viewer.role == Role::Candidate && i.mode != MODE_PRACTICE {
-        return Err(ApiError::Forbidden(
-            "the profile of a hiring interview is for the people who decide; your practice interviews show you yours".into(),
-        ));
-    }
+    let i = scored_interview(&app, &viewer, id, "profile_exported").await?;
     let state: EngineState =
         serde_json::from_value(i.engine_state.clone()).map_err(ApiError::internal)?;
     let candidate = db::users::get(&app.db, i.candidate_user_id).await?;

@@ -14,7 +14,7 @@ use super::extract::{Json, Viewer};
 use super::profile;
 use crate::app::AppState;
 use crate::auth::Role;
-use crate::db::entities::score;
+use crate::db::entities::{interview, score};
 use crate::db::interviews::MODE_PRACTICE;
 use crate::db::{self, scores};
 use crate::scoring::interview::{rebuild_profile, stored_profile};
@@ -43,17 +43,30 @@ fn view(s: score::Model) -> Value {
     })
 }
 
-pub async fn list(
-    State(app): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<impl IntoResponse, ApiError> {
-    let i = readable_interview(&app, &viewer, id, "scores_read", json!({})).await?;
+/// An interview whose scores the viewer may read: staff of its organization (audited as
+/// `action`), or its candidate for a practice interview only (hiring scores are for the
+/// people who decide).
+pub(super) async fn scored_interview(
+    app: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    action: &str,
+) -> Result<interview::Model, ApiError> {
+    let i = readable_interview(app, viewer, id, action, json!({})).await?;
     if viewer.role == Role::Candidate && i.mode != MODE_PRACTICE {
         return Err(ApiError::Forbidden(
             "the scores of a hiring interview are for the people who decide; your practice interviews show you yours".into(),
         ));
     }
+    Ok(i)
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    scored_interview(&app, &viewer, id, "scores_read").await?;
     let stored = scores::for_interview(&app.db, id).await?;
     // The profile as last built from these rows; none until the interview has been scored.
     let summary = stored_profile(&app.db, id).await?;
