@@ -96,37 +96,6 @@ fn bad_audits_are_refused_in_words() {
     }
 }
 
-/// A hiring interview answered to the end; returns the candidate and the interview id.
-async fn finished(app: &TestApp, recruiter: &Client, email: &str) -> (Client, i64) {
-    let (_, link) = role_with_invite(recruiter, email).await;
-    let (c, id) = open_invite(app, &link).await;
-    say(
-        &c,
-        id,
-        serde_json::json!({ "type": "consent", "accepted": true }),
-    )
-    .await;
-    for text in [
-        "A teammate and I disagreed about a migration, and we wrote down both plans and measured them together.",
-        "I would involve the rest of the team earlier next time.",
-        "I would keep a hash map from each value to its index and look up the target minus each number, in linear time.",
-        "It handles duplicates because I check the map before inserting the number.",
-        "No, thank you.",
-        "No, thank you.",
-    ] {
-        let out = say(
-            &c,
-            id,
-            serde_json::json!({ "type": "answer", "text": text }),
-        )
-        .await;
-        if out["state"]["status"] == "completed" {
-            break;
-        }
-    }
-    (c, id)
-}
-
 #[tokio::test]
 async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit() {
     use interviewer::auth::Role;
@@ -155,7 +124,7 @@ async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit()
         ("b@example.com", "Male", "White"),
         ("c@example.com", "decline", "decline"),
     ] {
-        let (c, id) = finished(&app, &recruiter, email).await;
+        let (c, id) = finished_interview(&app, &recruiter, email).await;
         let r = c
             .post(
                 &path(id),
@@ -177,16 +146,7 @@ async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit()
     }
     // Scoring runs in the background; the audit reads the stored profiles.
     for id in &ids {
-        for _ in 0..240 {
-            if interviewer::db::profiles::get(&app.state.db, *id)
-                .await
-                .unwrap()
-                .is_some()
-            {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-        }
+        wait_for_profile(&app, *id).await;
     }
     // Recruiters never see what candidates said about themselves.
     for id in &ids {

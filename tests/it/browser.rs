@@ -44,7 +44,9 @@ async fn recruiter_edits_a_bank_and_invites_by_email_in_chromium() {
     .await;
     let org = create_org(&app, "Acme").await;
     create_user(&app, "rita@acme.example", Role::Recruiter, Some(org)).await;
-    let scored = scored_interview(&app, "rita@acme.example").await;
+    let rita = Client::login(&app, "rita@acme.example").await;
+    let (_, scored) = finished_interview(&app, &rita, "grace@example.com").await;
+    wait_for_profile(&app, scored).await;
     let log = run_browser_script(
         "recruiter.mjs",
         &[
@@ -180,47 +182,4 @@ async fn the_live_interview_in_chromium() {
         rate <= 0.2,
         "word error rate {rate:.2}: {heard:?} (fast pass: {fast:?})\n{log}"
     );
-}
-
-/// A hiring interview answered in text to the end and scored in the background; returns its
-/// id once its profile is stored.
-async fn scored_interview(app: &TestApp, recruiter_email: &str) -> i64 {
-    let recruiter = Client::login(app, recruiter_email).await;
-    let (_, link) = role_with_invite(&recruiter, "grace@example.com").await;
-    let (grace, id) = open_invite(app, &link).await;
-    say(
-        &grace,
-        id,
-        serde_json::json!({ "type": "consent", "accepted": true }),
-    )
-    .await;
-    for text in [
-        "A teammate and I disagreed about how to roll out a schema migration. I asked her to walk me through her reasoning, and we wrote down both plans and agreed on a split release.",
-        "Next time I would involve the rest of the team earlier, before the plans had hardened.",
-        "I would walk through the list once and keep a hash map from each value to its index. For every number I look up the target minus the number, and that is linear time and linear space.",
-        "It handles duplicates because I check the map before inserting the current number.",
-        "No, thank you.",
-        "No, thank you.",
-    ] {
-        let out = say(
-            &grace,
-            id,
-            serde_json::json!({ "type": "answer", "text": text }),
-        )
-        .await;
-        if out["state"]["status"] == "completed" {
-            break;
-        }
-    }
-    for _ in 0..240 {
-        if interviewer::db::profiles::get(&app.state.db, id)
-            .await
-            .unwrap()
-            .is_some()
-        {
-            return id;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
-    panic!("interview {id} was not scored");
 }

@@ -167,17 +167,7 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
         }
     }
     assert_eq!(status, "completed");
-    // The profile is stored last, after every row.
-    for _ in 0..120 {
-        if db::profiles::get(&app.state.db, id)
-            .await
-            .unwrap()
-            .is_some()
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    wait_for_profile(&app, id).await;
     let all = db::scores::for_interview(&app.state.db, id).await.unwrap();
     let rows: Vec<_> = all.iter().filter(|r| r.dimension == "content").collect();
     assert_eq!(rows.len(), 2, "a row per question answered: {all:?}");

@@ -412,3 +412,47 @@ pub async fn run_browser_script(script: &str, env: &[(&str, std::ffi::OsString)]
     assert!(out.status.success(), "{script} failed:\n{log}");
     log
 }
+
+/// Opens a fresh invitation of a new role and answers its interview to the end in text: a
+/// story and its follow-up, a two-sum approach and its follow-up, no questions. Returns the
+/// candidate and the interview id.
+pub async fn finished_interview(app: &TestApp, recruiter: &Client, email: &str) -> (Client, i64) {
+    let (_, link) = role_with_invite(recruiter, email).await;
+    let (candidate, id) = open_invite(app, &link).await;
+    say(
+        &candidate,
+        id,
+        json!({ "type": "consent", "accepted": true }),
+    )
+    .await;
+    for text in [
+        "A teammate and I disagreed about how to roll out a schema migration. I asked her to walk me through her reasoning, and we wrote down both plans and agreed on a split release.",
+        "Next time I would involve the rest of the team earlier, before the plans had hardened.",
+        "I would walk through the list once and keep a hash map from each value to its index. For every number I look up the target minus the number, and that is linear time and linear space.",
+        "It handles duplicates because I check the map before inserting the current number.",
+        "No, thank you.",
+        "No, thank you.",
+    ] {
+        let out = say(&candidate, id, json!({ "type": "answer", "text": text })).await;
+        if out["state"]["status"] == "completed" {
+            return (candidate, id);
+        }
+    }
+    panic!("interview {id} did not complete");
+}
+
+/// Waits for the background scoring to store the interview's profile (stored after every
+/// score row).
+pub async fn wait_for_profile(app: &TestApp, id: i64) {
+    for _ in 0..240 {
+        if interviewer::db::profiles::get(&app.state.db, id)
+            .await
+            .unwrap()
+            .is_some()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("interview {id} was not scored within a minute");
+}
