@@ -138,6 +138,11 @@ impl App {
                 cancel.clone(),
             ));
         }
+        tasks.spawn(crate::privacy::retention::run(
+            db.clone(),
+            Duration::from_secs(config.retention.check_secs),
+            cancel.clone(),
+        ));
         let state = AppState {
             mailer,
             public_url,

@@ -24,6 +24,20 @@ pub struct Config {
     pub rtc: RtcConfig,
     pub live: LiveConfig,
     pub mail: MailConfig,
+    pub retention: RetentionConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// How often organizations' retention periods are applied (`db::retention`).
+    pub check_secs: u64,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self { check_secs: 3600 }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -427,6 +441,12 @@ impl Config {
             return bad(format!(
                 "mail.reminder_check_secs {} is out of range; use 1..=86400 (default 300)",
                 self.mail.reminder_check_secs
+            ));
+        }
+        if !(1..=86_400).contains(&self.retention.check_secs) {
+            return bad(format!(
+                "retention.check_secs {} is out of range; use 1..=86400 (default 3600)",
+                self.retention.check_secs
             ));
         }
         if !(1..=300).contains(&self.mail.timeout_secs) {

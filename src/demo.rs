@@ -104,7 +104,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     let expires_at = Utc::now() + chrono::Duration::hours(app.config.interview.invite_ttl_hours);
     let n = invitations::list_for_job(db, job.id).await?.len() + 1;
     let email = format!("candidate{n}@demo.example");
-    invitations::create(
+    let inv = invitations::create(
         db,
         invitations::NewInvitation {
             job_id: job.id,
@@ -127,7 +127,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
         "demo_seeded",
         "job",
         Some(job.id),
-        serde_json::json!({ "invited": email }),
+        serde_json::json!({ "invitation": inv.id }),
     )
     .await?;
     println!(

@@ -25,6 +25,7 @@
 //! | [`auth`] | roles, argon2id, tokens, login rate limiting |
 //! | [`audio`], [`pipeline::transcribe`] | WAV decoding and resampling; Whisper speech to text |
 //! | [`scoring`] | fluency and prosody measured from speech |
+//! | [`privacy`], [`bias`] | a candidate's export, retention; bias audits |
 //! | [`models`] | checking model files against models/manifest.toml |
 //! | [`db`], [`content`] | entities and queries; question banks and prompts |
 
@@ -47,6 +48,7 @@ pub mod models;
 pub mod onnx;
 pub mod pdf;
 pub mod pipeline;
+pub mod privacy;
 pub mod render;
 pub mod resume;
 pub mod rtc;

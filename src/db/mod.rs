@@ -5,8 +5,10 @@ pub mod audit;
 pub mod auth_sessions;
 pub mod banks;
 pub mod bootstrap;
+pub mod candidate_data;
 pub mod demographics;
 pub mod entities;
+pub mod erasure;
 pub mod integrity;
 pub mod interviews;
 pub mod invitations;
@@ -14,6 +16,7 @@ pub mod jobs;
 pub mod organizations;
 pub mod profiles;
 pub mod resumes;
+pub mod retention;
 pub mod scores;
 pub mod users;
 
@@ -47,7 +50,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.max_connections(if url.starts_with("sqlite:") { 4 } else { 16 })
         .connect_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // Deleted rows are overwritten, not left in free pages: an erased candidate's words
+        // must not survive in the file.
+        .map_sqlx_sqlite_opts(|o| o.pragma("secure_delete", "ON"));
     let db = Database::connect(opts).await?;
     if url.starts_with("sqlite:") && !url.contains(":memory:") {
         // WAL lets readers (transcripts, dashboards) proceed while an interview writes.

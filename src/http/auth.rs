@@ -55,10 +55,12 @@ pub async fn login(
     })
     .await
     .map_err(ApiError::internal)?;
+    let account = user.as_ref().map(|u| u.id);
     let (Some(user), true) = (user, ok) else {
         for k in &keys {
             app.login_limiter.record_failure(k, now);
         }
+        // The account by id, never the address typed: the log outlives an erasure.
         db::audit::record(
             &app.db,
             &Actor {
@@ -68,8 +70,8 @@ pub async fn login(
             },
             "login_failed",
             "user",
-            None,
-            json!({ "email": email }),
+            account,
+            json!({ "known_account": account.is_some() }),
         )
         .await?;
         return Err(ApiError::BadCredentials);

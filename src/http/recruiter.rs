@@ -418,7 +418,9 @@ pub async fn invite(
         "candidate_invited",
         "invitation",
         Some(inv.id),
-        json!({ "job": job.id, "email": email }),
+        // The invitation's id, never the candidate's address: the audit log outlives an
+        // erasure, and must not name the person erased.
+        json!({ "job": job.id }),
     )
     .await?;
     let link = format!("{}/i/{tok}", app.public_url);

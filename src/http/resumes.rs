@@ -79,7 +79,8 @@ pub async fn upload(
         "resume_uploaded",
         "invitation",
         Some(inv.id),
-        json!({ "job": job.id, "filename": filename, "skills": facts.skills.len(), "positions": facts.positions.len() }),
+        // A file name often is the candidate's name: it stays in the résumé row, erasable.
+        json!({ "job": job.id, "skills": facts.skills.len(), "positions": facts.positions.len() }),
     )
     .await?;
     let questions: Vec<String> = resume::grounded(&facts, "")
