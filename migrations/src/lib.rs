@@ -10,6 +10,7 @@ mod m20261125_000004_scoring_inputs;
 mod m20261125_000005_recruiting;
 mod m20261125_000006_score_dimension;
 mod m20261125_000007_audit_chain;
+mod m20261206_000008_ai_pause;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_recruiting::Migration),
             Box::new(m20261125_000006_score_dimension::Migration),
             Box::new(m20261125_000007_audit_chain::Migration),
+            Box::new(m20261206_000008_ai_pause::Migration),
         ]
     }
 }

@@ -406,3 +406,25 @@ pub async fn code_submissions(
         .all(db)
         .await?)
 }
+
+/// An organization's ended, consented interviews that have no profile yet: what the stop
+/// switch held back, scored when it is turned off.
+pub async fn unscored(db: &impl ConnectionTrait, organization_id: i64) -> DbResult<Vec<i64>> {
+    use super::entities::profile;
+    Ok(interview::Entity::find()
+        .select_only()
+        .column(interview::Column::Id)
+        .filter(interview::Column::OrganizationId.eq(organization_id))
+        .filter(interview::Column::Status.is_in([status::COMPLETED, status::ENDED_EARLY]))
+        .filter(interview::Column::ConsentGivenAt.is_not_null())
+        .filter(
+            interview::Column::Id.not_in_subquery(sea_orm::QueryTrait::into_query(
+                profile::Entity::find()
+                    .select_only()
+                    .column(profile::Column::InterviewId),
+            )),
+        )
+        .into_tuple()
+        .all(db)
+        .await?)
+}

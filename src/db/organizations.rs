@@ -42,3 +42,23 @@ pub async fn set_scoring(
     row.fluency_reference = Set(fluency_reference);
     Ok(row.update(db).await?)
 }
+
+/// Turns the organization's stop switch on (with the reason) or off.
+pub async fn set_ai_pause(
+    db: &impl ConnectionTrait,
+    id: i64,
+    reason: Option<String>,
+) -> DbResult<organization::Model> {
+    let mut row: organization::ActiveModel = get(db, id).await?.into();
+    row.ai_paused_at = Set(reason.as_ref().map(|_| super::now()));
+    row.ai_paused_reason = Set(reason);
+    Ok(row.update(db).await?)
+}
+
+/// Whether organization `id`'s stop switch is on; no organization (practice) never is.
+pub async fn ai_paused(db: &impl ConnectionTrait, id: Option<i64>) -> DbResult<bool> {
+    match id {
+        Some(id) => Ok(get(db, id).await?.ai_paused_at.is_some()),
+        None => Ok(false),
+    }
+}

@@ -107,6 +107,8 @@ fn organization_view(o: &organization::Model) -> Value {
         // What fluency is held against: the organization's own ranges, or the built-in ones.
         "fluency_reference": o.fluency_reference.clone().unwrap_or_else(|| json!(Reference::default())),
         "fluency_reference_is_default": o.fluency_reference.is_none(),
+        "ai_paused_at": o.ai_paused_at,
+        "ai_paused_reason": o.ai_paused_reason,
     })
 }
 
@@ -165,6 +167,55 @@ pub async fn set_scoring(
     )
     .await?;
     Ok(axum::Json(view))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiPause {
+    paused: bool,
+    /// Why: required to pause, kept in the audit log either way.
+    #[serde(default)]
+    reason: String,
+}
+
+/// The organization's stop switch. On: no new hiring interview starts and nothing of the
+/// organization is scored, at once. Off: interviews held back are scored.
+pub async fn set_ai_pause(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Json(body): Json<AiPause>,
+) -> Result<impl IntoResponse, ApiError> {
+    let reason = body.reason.trim().to_string();
+    if body.paused && reason.is_empty() {
+        return Err(ApiError::BadRequest(
+            "say why the organization's AI is being stopped (reason)".into(),
+        ));
+    }
+    organizations::get(&app.db, id).await?;
+    let org = organizations::set_ai_pause(&app.db, id, body.paused.then(|| reason.clone())).await?;
+    let resumed = if body.paused {
+        Vec::new()
+    } else {
+        db::interviews::unscored(&app.db, id).await?
+    };
+    db::audit::record(
+        &app.db,
+        &viewer.actor(),
+        if body.paused {
+            "ai_paused"
+        } else {
+            "ai_resumed"
+        },
+        "organization",
+        Some(id),
+        json!({ "reason": reason, "interviews_to_score": resumed.len() }),
+    )
+    .await?;
+    for interview in &resumed {
+        app.sessions.scoring().request(*interview);
+    }
+    Ok(axum::Json(organization_view(&org)))
 }
 
 #[derive(Deserialize)]

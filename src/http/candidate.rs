@@ -66,6 +66,18 @@ pub async fn open_invitation(
             "Ask the recruiter to send you a new invitation.",
         );
     }
+    // The organization's stop switch: no new AI interview starts while a person has it on.
+    if existing.is_none() {
+        let job = jobs::get(&app.db, inv.job_id, None).await?;
+        if crate::db::organizations::ai_paused(&app.db, Some(job.organization_id)).await? {
+            return Ok(pages::message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Interviews are paused",
+                "The organization has paused its AI interviews for now. Your invitation still works: please try again later, or contact the recruiter.",
+            )
+            .into_response());
+        }
+    }
     let candidate = match users::by_email(&app.db, &inv.candidate_email).await? {
         Some(u) if u.role == Role::Candidate.as_str() => u,
         Some(_) => {

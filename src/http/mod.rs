@@ -13,6 +13,7 @@ mod integrity;
 mod interview_ws;
 mod live;
 mod pages;
+mod privacy;
 mod profile;
 mod recruiter;
 mod resumes;
@@ -102,6 +103,12 @@ fn table() -> Vec<Route> {
             "/api/me/interviews",
             Candidate,
             get(candidate::my_interviews),
+        ),
+        r(
+            M::GET,
+            "/api/me/export",
+            Candidate,
+            get(privacy::export_mine),
         ),
         r(
             M::GET,
@@ -330,7 +337,43 @@ fn table() -> Vec<Route> {
             Admin,
             put(admin::set_scoring),
         ),
+        r(
+            M::PUT,
+            "/api/admin/organizations/{id}/ai-pause",
+            Admin,
+            put(admin::set_ai_pause),
+        ),
         r(M::GET, "/api/admin/audit-log", Admin, get(admin::audit_log)),
+        r(
+            M::GET,
+            "/api/admin/candidates",
+            Admin,
+            get(privacy::find_candidate),
+        ),
+        r(
+            M::GET,
+            "/api/admin/candidates/{id}/export",
+            Admin,
+            get(privacy::export_candidate),
+        ),
+        r(
+            M::DELETE,
+            "/api/admin/candidates/{id}",
+            Admin,
+            delete(privacy::erase_candidate),
+        ),
+        r(
+            M::GET,
+            "/api/admin/organizations/{id}/retention",
+            Admin,
+            get(privacy::get_retention),
+        ),
+        r(
+            M::PUT,
+            "/api/admin/organizations/{id}/retention",
+            Admin,
+            put(privacy::set_retention),
+        ),
         r(
             M::DELETE,
             "/api/admin/sessions",

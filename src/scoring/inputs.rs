@@ -67,6 +67,12 @@ pub async fn read(db: &DatabaseConnection, interview_id: i64) -> Result<Inputs, 
     if interview.consent_given_at.is_none() {
         return Err(ScoringError::NoConsent(interview_id));
     }
+    // A person has stopped the organization's AI: nothing is scored until they resume it.
+    if let Some(org) = interview.organization_id
+        && db::organizations::ai_paused(db, Some(org)).await?
+    {
+        return Err(ScoringError::Paused(org));
+    }
     let measures: BTreeMap<i64, Measures> = db::interviews::measures(db, interview_id)
         .await?
         .into_iter()

@@ -34,6 +34,8 @@ pub enum ScoringError {
     NoInterview(i64),
     #[error("interview {0} has no consent to scoring: nothing is scored without it")]
     NoConsent(i64),
+    #[error("organization {0} has paused AI scoring (its stop switch is on)")]
+    Paused(i64),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]

@@ -56,6 +56,9 @@ impl ScoringQueue {
                 Err(ScoringError::NoConsent(_)) => {
                     tracing::debug!(interview_id, "not scored: no consent")
                 }
+                Err(e @ ScoringError::Paused(_)) => {
+                    tracing::info!(interview_id, "not scored: {e}; scored when it resumes")
+                }
                 Err(e) => tracing::warn!(interview_id, error = %e, "content scoring failed"),
             }
         });

@@ -67,6 +67,16 @@ impl SessionRegistry {
         }
     }
 
+    /// The queue that scores interviews in the background.
+    pub fn scoring(&self) -> &crate::scoring::queue::ScoringQueue {
+        &self.ctx.scoring
+    }
+
+    /// Whether interview `interview_id` has a session in this process now.
+    pub fn is_running(&self, interview_id: i64) -> bool {
+        self.lock().get(&interview_id).is_some_and(|h| h.is_alive())
+    }
+
     pub fn running(&self) -> usize {
         self.lock().values().filter(|h| h.is_alive()).count()
     }

@@ -71,6 +71,14 @@ async fn every_route_against_every_role() {
     let (_, other_link) = role_with_invite(&recruiter, "other@example.com").await;
     let (other_candidate, _) = open_invite(&app, &other_link).await;
     let bank = bank_id(&recruiter, "coding-fundamentals").await;
+    // A candidate for the admin's export and erasure routes.
+    let (_, erase_link) = role_with_invite(&recruiter, "erase-me@example.com").await;
+    open_invite(&app, &erase_link).await;
+    let erasable = interviewer::db::users::by_email(&app.state.db, "erase-me@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let fresh_token = recruiter
         .post(
             &format!("/api/jobs/{job}/invitations"),
@@ -140,6 +148,10 @@ async fn every_route_against_every_role() {
             .replace(
                 "/api/invitations/{id}",
                 &format!("/api/invitations/{invitation}"),
+            )
+            .replace(
+                "/api/admin/candidates/{id}",
+                &format!("/api/admin/candidates/{erasable}"),
             )
             .replace(
                 "/api/admin/organizations/{id}",
@@ -281,6 +293,11 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/admin/organizations" => json!({ "name": "Matrix Org" }),
         "/api/admin/organizations/{id}/scoring" => {
             json!({ "jurisdiction": "us", "affect_in_hiring": false, "fluency_reference": null })
+        }
+        // Resuming: changes nothing in a running organization.
+        "/api/admin/organizations/{id}/ai-pause" => json!({ "paused": false }),
+        "/api/admin/organizations/{id}/retention" => {
+            json!({ "transcripts_days": 365, "recordings_days": 90, "demographics_days": 365 })
         }
         other => panic!("no sample body for {other}"),
     })

@@ -419,8 +419,14 @@ pub async fn run_browser_script(script: &str, env: &[(&str, std::ffi::OsString)]
 pub async fn finished_interview(app: &TestApp, recruiter: &Client, email: &str) -> (Client, i64) {
     let (_, link) = role_with_invite(recruiter, email).await;
     let (candidate, id) = open_invite(app, &link).await;
+    answer_to_the_end(&candidate, id).await;
+    (candidate, id)
+}
+
+/// Consents and answers an opened interview to its end in text (see `finished_interview`).
+pub async fn answer_to_the_end(candidate: &Client, id: i64) {
     say(
-        &candidate,
+        candidate,
         id,
         json!({ "type": "consent", "accepted": true }),
     )
@@ -433,9 +439,9 @@ pub async fn finished_interview(app: &TestApp, recruiter: &Client, email: &str) 
         "No, thank you.",
         "No, thank you.",
     ] {
-        let out = say(&candidate, id, json!({ "type": "answer", "text": text })).await;
+        let out = say(candidate, id, json!({ "type": "answer", "text": text })).await;
         if out["state"]["status"] == "completed" {
-            return (candidate, id);
+            return;
         }
     }
     panic!("interview {id} did not complete");

@@ -15,6 +15,8 @@ mod helpers;
 mod interview_flow;
 mod live;
 mod llm_follow_ups;
+mod oversight;
+mod privacy;
 mod profile_scores;
 mod recruiting;
 mod render;

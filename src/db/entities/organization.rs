@@ -12,6 +12,9 @@ pub struct Model {
     pub affect_in_hiring: bool,
     /// The organization's fluency reference ranges; none = the built-in ones.
     pub fluency_reference: Option<Json>,
+    /// The stop switch: while set, no new AI-scored interview starts and nothing is scored.
+    pub ai_paused_at: Option<DateTimeUtc>,
+    pub ai_paused_reason: Option<String>,
     pub created_at: DateTimeUtc,
 }
 
