@@ -199,3 +199,127 @@ async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit()
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not selection decisions"));
 }
+
+/// A reproducible population: 2,400 people in two sexes and four race/ethnicity categories
+/// (some of each unknown), whose chances and scores differ by group.
+fn population(mode: &str) -> String {
+    let mut state: u64 = 0x5eed_1e55;
+    let mut next = move || {
+        // A 64-bit LCG (Knuth's MMIX constants): the same rows on every machine.
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let sexes = ["Male", "Female"];
+    let races = [
+        "White",
+        "Black or African American",
+        "Hispanic or Latino",
+        "Asian",
+    ];
+    let mut csv = format!(
+        "candidate,sex,race_ethnicity,{}\n",
+        if mode == "scoring" {
+            "score"
+        } else {
+            "selected"
+        }
+    );
+    for i in 0..2400 {
+        let s = (next() * 2.0) as usize;
+        let r = (next() * 4.0) as usize;
+        let sex = if next() < 0.03 { "" } else { sexes[s] };
+        let race = if next() < 0.05 { "" } else { races[r] };
+        let lean = 0.12 * s as f64 + 0.07 * r as f64;
+        let outcome = if mode == "scoring" {
+            format!("{:.4}", next() * 0.8 + lean * 0.5)
+        } else {
+            u8::from(next() < 0.55 - lean).to_string()
+        };
+        csv.push_str(&format!("c{i},{sex},\"{race}\",{outcome}\n"));
+    }
+    csv
+}
+
+/// The same figures from fairlearn (`tests/audit/fairlearn_reference.py`), in the virtual
+/// environment `scripts/test` prepares.
+fn fairlearn(csv: &str, mode: &str) -> serde_json::Value {
+    let python = std::env::var("FAIRLEARN_PYTHON").expect(
+        "FAIRLEARN_PYTHON names a Python with tests/audit/requirements.txt installed; scripts/test sets it up",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("audit.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(root().join("tests/audit/fairlearn_reference.py"))
+        .arg(&file)
+        .arg(mode)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_audit_matches_fairlearn_on_generated_data() {
+    for mode in ["selection", "scoring"] {
+        let csv = population(mode);
+        let out = run(&csv, &["--mode", mode, "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ours: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let theirs = fairlearn(&csv, mode);
+        let mut compared = 0;
+        for dim in ours["dimensions"].as_array().unwrap() {
+            let name = dim["name"].as_str().unwrap();
+            let reference = &theirs[name];
+            assert_eq!(dim["unknown"], reference["unknown"], "{mode} {name}");
+            let cats = dim["categories"].as_array().unwrap();
+            assert_eq!(
+                cats.len(),
+                reference["categories"].as_object().unwrap().len(),
+                "{mode} {name}"
+            );
+            let mut lowest = f64::MAX;
+            for c in cats {
+                let cat = c["category"].as_str().unwrap();
+                let r = &reference["categories"][cat];
+                let close = |a: &serde_json::Value, b: &serde_json::Value, tol: f64| {
+                    let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+                    assert!(
+                        (a - b).abs() <= tol * b.abs().max(1e-300),
+                        "{mode} {name} {cat}: ours {a}, fairlearn {b}"
+                    );
+                };
+                assert_eq!(c["applicants"], r["applicants"], "{mode} {name} {cat}");
+                close(&c["rate"], &r["rate"], 1e-12);
+                close(&c["impact_ratio"], &r["impact_ratio"], 1e-12);
+                // The highest category is the comparison for everyone else's p-value.
+                assert_eq!(
+                    c["fisher_p"].is_null(),
+                    r["fisher_p"].is_null(),
+                    "{mode} {name} {cat}: the highest category differs"
+                );
+                if !r["fisher_p"].is_null() {
+                    close(&c["fisher_p"], &r["fisher_p"], 1e-6);
+                }
+                lowest = lowest.min(c["impact_ratio"].as_f64().unwrap());
+                compared += 1;
+            }
+            let min_over_max = reference["min_over_max"].as_f64().unwrap();
+            assert!(
+                (lowest - min_over_max).abs() < 1e-12,
+                "{mode} {name}: lowest impact ratio {lowest}, fairlearn's ratio() {min_over_max}"
+            );
+        }
+        assert_eq!(compared, 2 + 4 + 8, "{mode}: every category compared");
+    }
+}
