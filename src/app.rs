@@ -138,6 +138,11 @@ impl App {
                 cancel.clone(),
             ));
         }
+        tasks.spawn(crate::webhooks::deliver::run(
+            db.clone(),
+            config.webhooks.clone(),
+            cancel.clone(),
+        ));
         tasks.spawn(crate::privacy::retention::run(
             db.clone(),
             Duration::from_secs(config.retention.check_secs),

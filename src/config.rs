@@ -25,6 +25,31 @@ pub struct Config {
     pub live: LiveConfig,
     pub mail: MailConfig,
     pub retention: RetentionConfig,
+    pub webhooks: WebhooksConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// How often due deliveries are looked for.
+    pub poll_ms: u64,
+    /// The wait after the first failed attempt; it doubles after each one (at most an hour).
+    pub retry_base_ms: u64,
+    /// Attempts before a delivery is marked failed.
+    pub max_attempts: u32,
+    /// How long one request may take.
+    pub timeout_secs: u64,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            poll_ms: 1000,
+            retry_base_ms: 10_000,
+            max_attempts: 8,
+            timeout_secs: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -447,6 +472,17 @@ impl Config {
             return bad(format!(
                 "retention.check_secs {} is out of range; use 1..=86400 (default 3600)",
                 self.retention.check_secs
+            ));
+        }
+        let w = &self.webhooks;
+        if !(10..=60_000).contains(&w.poll_ms)
+            || !(10..=3_600_000).contains(&w.retry_base_ms)
+            || !(1..=20).contains(&w.max_attempts)
+            || !(1..=120).contains(&w.timeout_secs)
+        {
+            return bad(format!(
+                "webhooks: poll_ms {} (10..=60000), retry_base_ms {} (10..=3600000), max_attempts {} (1..=20) or timeout_secs {} (1..=120) is out of range",
+                w.poll_ms, w.retry_base_ms, w.max_attempts, w.timeout_secs
             ));
         }
         if !(1..=300).contains(&self.mail.timeout_secs) {

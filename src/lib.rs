@@ -56,3 +56,4 @@ pub mod scoring;
 pub mod session;
 pub mod telemetry;
 pub mod voice;
+pub mod webhooks;

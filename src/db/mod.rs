@@ -19,6 +19,7 @@ pub mod resumes;
 pub mod retention;
 pub mod scores;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

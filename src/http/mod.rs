@@ -20,6 +20,7 @@ mod resumes;
 mod scores;
 mod self_id;
 mod voice;
+mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -342,6 +343,36 @@ fn table() -> Vec<Route> {
             "/api/admin/organizations/{id}/ai-pause",
             Admin,
             put(admin::set_ai_pause),
+        ),
+        r(
+            M::GET,
+            "/api/admin/organizations/{id}/webhooks",
+            Admin,
+            get(webhooks::list),
+        ),
+        r(
+            M::POST,
+            "/api/admin/organizations/{id}/webhooks",
+            Admin,
+            post(webhooks::create),
+        ),
+        r(
+            M::GET,
+            "/api/admin/webhooks/{id}/deliveries",
+            Admin,
+            get(webhooks::deliveries),
+        ),
+        r(
+            M::POST,
+            "/api/admin/webhook-deliveries/{id}/retry",
+            Admin,
+            post(webhooks::retry),
+        ),
+        r(
+            M::DELETE,
+            "/api/admin/webhooks/{id}",
+            Admin,
+            delete(webhooks::delete),
         ),
         r(M::GET, "/api/admin/audit-log", Admin, get(admin::audit_log)),
         r(

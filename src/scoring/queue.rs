@@ -52,7 +52,15 @@ impl ScoringQueue {
             // From here a new request queues a new run: it may bring words this one misses.
             queue.lock().remove(&interview_id);
             match queue.score(interview_id).await {
-                Ok(n) => tracing::info!(interview_id, scores = n, "content scored"),
+                Ok(n) => {
+                    tracing::info!(interview_id, scores = n, "content scored");
+                    crate::webhooks::announce(
+                        &queue.db,
+                        crate::webhooks::Event::ProfileReady,
+                        interview_id,
+                    )
+                    .await;
+                }
                 Err(ScoringError::NoConsent(_)) => {
                     tracing::debug!(interview_id, "not scored: no consent")
                 }

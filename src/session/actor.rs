@@ -102,6 +102,12 @@ async fn run(
                 if !ended && status::is_final(s.status()) {
                     ended = true;
                     s.ctx.scoring.request(s.id());
+                    crate::webhooks::announce(
+                        &s.ctx.db,
+                        crate::webhooks::Event::InterviewCompleted,
+                        s.id(),
+                    )
+                    .await;
                 }
                 if let Ok(out) = &result {
                     for turn in &out.turns {

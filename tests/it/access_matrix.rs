@@ -114,6 +114,38 @@ async fn every_route_against_every_role() {
     .await
     .unwrap()[0]
         .id;
+    // A webhook with a failed delivery, for the admin's webhook routes.
+    let hook = interviewer::db::webhooks::create(
+        &app.state.db,
+        interviewer::db::webhooks::NewWebhook {
+            organization_id: org,
+            url: "http://127.0.0.1:9/hook",
+            events: vec!["profile.ready".into()],
+            secret: "s",
+            created_by: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    interviewer::db::webhooks::enqueue(&app.state.db, org, "profile.ready", json!({}))
+        .await
+        .unwrap();
+    let delivery = interviewer::db::webhooks::deliveries(&app.state.db, hook, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let delivery_id = delivery.id;
+    interviewer::db::webhooks::record_attempt(
+        &app.state.db,
+        delivery,
+        interviewer::db::webhooks::Attempt::Failed {
+            status: None,
+            error: "refused".into(),
+        },
+    )
+    .await
+    .unwrap();
     let clients = [
         Client::anonymous(&app),
         candidate,
@@ -148,6 +180,14 @@ async fn every_route_against_every_role() {
             .replace(
                 "/api/invitations/{id}",
                 &format!("/api/invitations/{invitation}"),
+            )
+            .replace(
+                "/api/admin/webhooks/{id}",
+                &format!("/api/admin/webhooks/{hook}"),
+            )
+            .replace(
+                "/api/admin/webhook-deliveries/{id}",
+                &format!("/api/admin/webhook-deliveries/{delivery_id}"),
             )
             .replace(
                 "/api/admin/candidates/{id}",
@@ -296,6 +336,10 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         }
         // Resuming: changes nothing in a running organization.
         "/api/admin/organizations/{id}/ai-pause" => json!({ "paused": false }),
+        "/api/admin/organizations/{id}/webhooks" => {
+            json!({ "url": "http://127.0.0.1:9/matrix", "events": ["interview.completed"] })
+        }
+        "/api/admin/webhook-deliveries/{id}/retry" => json!({}),
         "/api/admin/organizations/{id}/retention" => {
             json!({ "transcripts_days": 365, "recordings_days": 90, "demographics_days": 365 })
         }

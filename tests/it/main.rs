@@ -26,3 +26,4 @@ mod smtp;
 mod speak;
 mod speech;
 mod voice_answers;
+mod webhooks;

@@ -23,3 +23,5 @@ pub mod score;
 pub mod turn;
 pub mod turn_recording;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;
