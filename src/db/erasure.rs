@@ -112,41 +112,16 @@ pub(super) async fn remove_interviews(
     if ids.is_empty() {
         return Ok(());
     }
-    out.recordings += turn_recording::Entity::delete_many()
-        .filter(turn_recording::Column::InterviewId.is_in(ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    out.integrity_events += integrity_event::Entity::delete_many()
-        .filter(integrity_event::Column::InterviewId.is_in(ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    out.scores += score::Entity::delete_many()
-        .filter(score::Column::InterviewId.is_in(ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    out.profiles += profile::Entity::delete_many()
-        .filter(profile::Column::InterviewId.is_in(ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    out.code_submissions += code_submission::Entity::delete_many()
-        .filter(code_submission::Column::InterviewId.is_in(ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    out.turns += turn::Entity::delete_many()
-        .filter(turn::Column::InterviewId.is_in(ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    out.interviews += interview::Entity::delete_many()
-        .filter(interview::Column::Id.is_in(ids))
-        .exec(txn)
-        .await?
-        .rows_affected;
+    out.recordings +=
+        rows_in::<turn_recording::Entity>(txn, turn_recording::Column::InterviewId, &ids).await?;
+    out.integrity_events +=
+        rows_in::<integrity_event::Entity>(txn, integrity_event::Column::InterviewId, &ids).await?;
+    out.scores += rows_in::<score::Entity>(txn, score::Column::InterviewId, &ids).await?;
+    out.profiles += rows_in::<profile::Entity>(txn, profile::Column::InterviewId, &ids).await?;
+    out.code_submissions +=
+        rows_in::<code_submission::Entity>(txn, code_submission::Column::InterviewId, &ids).await?;
+    out.turns += rows_in::<turn::Entity>(txn, turn::Column::InterviewId, &ids).await?;
+    out.interviews += rows_in::<interview::Entity>(txn, interview::Column::Id, &ids).await?;
     Ok(())
 }
 
@@ -159,17 +134,22 @@ pub(super) async fn remove_invitations(
     if ids.is_empty() {
         return Ok(());
     }
-    out.resumes += resume::Entity::delete_many()
-        .filter(resume::Column::InvitationId.is_in(ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    out.invitations += invitation::Entity::delete_many()
-        .filter(invitation::Column::Id.is_in(ids))
-        .exec(txn)
-        .await?
-        .rows_affected;
+    out.resumes += rows_in::<resume::Entity>(txn, resume::Column::InvitationId, &ids).await?;
+    out.invitations += rows_in::<invitation::Entity>(txn, invitation::Column::Id, &ids).await?;
     Ok(())
+}
+
+/// Deletes the rows of `E` whose `column` is one of `ids`; returns how many.
+async fn rows_in<E: EntityTrait>(
+    txn: &impl ConnectionTrait,
+    column: E::Column,
+    ids: &[i64],
+) -> DbResult<u64> {
+    Ok(E::delete_many()
+        .filter(column.is_in(ids.iter().copied()))
+        .exec(txn)
+        .await?
+        .rows_affected)
 }
 
 /// SQLite keeps the pages a transaction replaced in its write-ahead log until a checkpoint;

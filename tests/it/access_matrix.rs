@@ -57,16 +57,7 @@ async fn every_route_against_every_role() {
         json!({ "type": "consent", "accepted": true }),
     )
     .await;
-    let wav = std::fs::read(root().join("tests/fixtures/audio/jfk.wav")).unwrap();
-    let (status, _, body) = candidate
-        .bytes(
-            Method::POST,
-            &format!("/api/interviews/{interview}/answers/audio"),
-            Some(("audio/wav", wav)),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-    let spoken: Value = serde_json::from_slice(&body).unwrap();
+    let spoken = spoken_answer(&candidate, interview).await;
     let spoken_seq = spoken["turns"][0]["seq"].as_i64().unwrap();
     let (_, other_link) = role_with_invite(&recruiter, "other@example.com").await;
     let (other_candidate, _) = open_invite(&app, &other_link).await;

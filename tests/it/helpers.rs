@@ -304,6 +304,21 @@ pub async fn open_invite(app: &impl Base, link: &str) -> (Client, i64) {
     (c, id)
 }
 
+/// Uploads `tests/fixtures/audio/jfk.wav` as the candidate's spoken answer; returns the
+/// server's answer (the turns it stored).
+pub async fn spoken_answer(c: &Client, id: i64) -> Value {
+    let wav = std::fs::read(root().join("tests/fixtures/audio/jfk.wav")).unwrap();
+    let (status, _, body) = c
+        .bytes(
+            reqwest::Method::POST,
+            &format!("/api/interviews/{id}/answers/audio"),
+            Some(("audio/wav", wav)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    serde_json::from_slice(&body).unwrap()
+}
+
 pub async fn say(c: &Client, id: i64, msg: Value) -> Value {
     let r = c.post(&format!("/api/interviews/{id}/messages"), msg).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);

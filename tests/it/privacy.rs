@@ -74,15 +74,7 @@ async fn zebulons_interview(s: &Setup) -> (Client, i64) {
         json!({ "type": "consent", "accepted": true }),
     )
     .await;
-    let wav = std::fs::read(root().join("tests/fixtures/audio/jfk.wav")).unwrap();
-    let (status, _, body) = candidate
-        .bytes(
-            Method::POST,
-            &format!("/api/interviews/{id}/answers/audio"),
-            Some(("audio/wav", wav)),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    spoken_answer(&candidate, id).await;
     let r = candidate
         .post(
             &format!("/api/interviews/{id}/code"),
