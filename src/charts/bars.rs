@@ -24,6 +24,8 @@ pub struct BarChart {
     /// Value of a full-width bar (e.g. 1 for scores); invalid = the largest value, or 1.
     pub max: f64,
     pub bars: Vec<Bar>,
+    /// What a row without a value says; none: "not enough evidence".
+    pub missing: Option<String>,
 }
 
 pub(crate) const WIDTH: f64 = 640.0;
@@ -43,6 +45,10 @@ pub fn bar_chart_height(rows: usize) -> f64 {
 }
 
 /// The scale's full value: `max` when usable, else the largest value, else 1.
+fn missing_text(chart: &BarChart) -> &str {
+    chart.missing.as_deref().unwrap_or(NO_EVIDENCE)
+}
+
 fn scale_max(chart: &BarChart) -> f64 {
     if let Some(m) = finite(chart.max).filter(|m| *m > 0.0) {
         return m;
@@ -88,7 +94,7 @@ fn describe(chart: &BarChart, max: f64) -> String {
                 );
             }
             None => {
-                let _ = write!(d, " {label}: {NO_EVIDENCE}.");
+                let _ = write!(d, " {label}: {}.", missing_text(chart));
             }
         }
     }
@@ -196,7 +202,7 @@ pub fn bar_chart(chart: &BarChart) -> String {
             }
             None => {
                 let tip = if bar.note.trim().is_empty() {
-                    format!("{}: {NO_EVIDENCE}", bar.label.trim())
+                    format!("{}: {}", bar.label.trim(), missing_text(chart))
                 } else {
                     bar.note.clone()
                 };
@@ -208,13 +214,14 @@ pub fn bar_chart(chart: &BarChart) -> String {
                      stroke-width=\"1\" stroke-dasharray=\"4 3\"><title>{}</title></rect>\
                      <text class=\"no-evidence-text\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" \
                      dominant-baseline=\"middle\" font-style=\"italic\" fill=\"#555555\">\
-                     {NO_EVIDENCE}</text>",
+                     {}</text>",
                     num(BAR_LEFT),
                     num(BAR_RIGHT - BAR_LEFT),
                     num(BAR_H),
                     escape(&tip),
                     num((BAR_LEFT + BAR_RIGHT) / 2.0),
-                    num(mid)
+                    num(mid),
+                    escape(missing_text(chart))
                 );
             }
         }
@@ -248,6 +255,7 @@ mod tests {
             title: "Competencies".into(),
             max: 1.0,
             bars,
+            missing: None,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod access;
 mod admin;
 mod auth;
 mod bank_editor;
+mod bias_audit;
 mod candidate;
 mod candidates;
 pub mod error;
@@ -373,6 +374,12 @@ fn table() -> Vec<Route> {
             "/api/admin/webhooks/{id}",
             Admin,
             delete(webhooks::delete),
+        ),
+        r(
+            M::GET,
+            "/api/admin/organizations/{id}/bias-audit",
+            Admin,
+            get(bias_audit::run),
         ),
         r(M::GET, "/api/admin/audit-log", Admin, get(admin::audit_log)),
         r(

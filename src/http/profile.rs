@@ -46,6 +46,7 @@ pub(super) fn competency_chart(profile: &Profile) -> String {
         title: "Competencies (0 to 1, ± uncertainty)".into(),
         max: 1.0,
         bars,
+        missing: None,
     })
 }
 

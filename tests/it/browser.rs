@@ -183,3 +183,69 @@ async fn the_live_interview_in_chromium() {
         "word error rate {rate:.2}: {heard:?} (fast pass: {fast:?})\n{log}"
     );
 }
+
+#[tokio::test]
+async fn admin_audits_stops_the_ai_and_erases_a_candidate_in_chromium() {
+    use serde_json::json;
+    let app = spawn_app().await;
+    let org = create_org(&app, "Acme").await;
+    create_user(&app, "rita@acme.example", Role::Recruiter, Some(org)).await;
+    create_user(&app, "root@acme.example", Role::Admin, None).await;
+    let rita = Client::login(&app, "rita@acme.example").await;
+    // Five candidates whose overall scores a reviewer set apart (by overriding their
+    // scores), so the audit has rates to compare.
+    for (email, sex, value) in [
+        ("a@example.com", "Female", 0.9),
+        ("b@example.com", "Male", 0.8),
+        ("c@example.com", "Female", 0.2),
+        ("d@example.com", "Male", 0.7),
+        ("e@example.com", "Female", 0.3),
+    ] {
+        let (c, id) = finished_interview(&app, &rita, email).await;
+        let r = c
+            .post(
+                &format!("/api/interviews/{id}/self-identification"),
+                json!({ "sex": sex, "race_ethnicity": "decline" }),
+            )
+            .await;
+        assert_eq!(r.status, reqwest::StatusCode::NO_CONTENT, "{:?}", r.body);
+        wait_for_profile(&app, id).await;
+        let scores = rita.get(&format!("/api/interviews/{id}/scores")).await.body;
+        for s in scores["scores"].as_array().unwrap() {
+            if s["final_value"].is_null() {
+                continue;
+            }
+            let r = rita
+                .put(
+                    &format!("/api/interviews/{id}/scores/{}/override", s["id"]),
+                    json!({ "value": value, "reason": "set by the reviewer for the audit test" }),
+                )
+                .await;
+            assert_eq!(r.status, reqwest::StatusCode::OK, "{:?}", r.body);
+        }
+    }
+    let log = run_browser_script(
+        "admin.mjs",
+        &[
+            ("BASE_URL", app.url.clone().into()),
+            ("ADMIN_EMAIL", "root@acme.example".into()),
+            ("ADMIN_PASSWORD", PASSWORD.into()),
+            ("ORG_ID", org.to_string().into()),
+            ("ORG_NAME", "Acme".into()),
+            ("CANDIDATE_EMAIL", "c@example.com".into()),
+        ],
+    )
+    .await;
+    assert!(
+        log.contains("bias audit shown: 2 categories of sex"),
+        "{log}"
+    );
+    assert!(log.contains("AI resumed"), "{log}");
+    assert!(log.contains("candidate erased"), "{log}");
+    assert!(
+        interviewer::db::users::by_email(&app.state.db, "c@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -1,0 +1,77 @@
+// An admin in the browser: runs the bias audit of an organization's scored interviews (a
+// chart of impact ratios per dimension and the table behind it, with CSV and HTML to
+// download), throws the organization's AI stop switch with a reason and turns it off again,
+// and carries out a candidate's request: finds them by address, downloads their data and
+// erases it. Exits non-zero on any failure.
+import { chromium } from "playwright-core";
+import { join } from "node:path";
+
+const base = process.env.BASE_URL;
+const shots = process.env.SCREENSHOT_DIR || ".";
+
+function check(cond, what) {
+  if (!cond) throw new Error("check failed: " + what);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  page.on("pageerror", e => console.log("page error: " + e.message));
+  await page.goto(`${base}/login`);
+  await page.fill("#email", process.env.ADMIN_EMAIL);
+  await page.fill("#password", process.env.ADMIN_PASSWORD);
+  await page.click("#login");
+  await page.waitForURL(`${base}/admin`);
+
+  // The bias audit: charts and the table behind them.
+  await page.waitForSelector("#audit-org option", { state: "attached" });
+  await page.selectOption("#audit-org", { label: process.env.ORG_NAME });
+  await page.click("#audit-run");
+  await page.waitForSelector('#audit-out .chart[data-dimension="sex"] svg');
+  const rows = await page.locator("#audit-out table.audit-table").first().locator("tbody tr").count();
+  check(rows === 2, "two categories of sex in the table, got " + rows);
+  const chartTitle = await page.textContent('#audit-out .chart[data-dimension="sex"] svg title');
+  check(chartTitle.includes("Impact ratios by sex"), "the chart says what it shows: " + chartTitle);
+  const csvLink = await page.getAttribute("#audit-csv", "href");
+  const csv = await (await page.request.get(base + csvLink)).text();
+  check(csv.startsWith("dimension,category,applicants"), "the CSV downloads: " + csv.slice(0, 60));
+  const flagged = await page.locator('#audit-out table.audit-table').first().locator('tr:has-text("below four-fifths")').count();
+  console.log("flagged below four-fifths: " + flagged);
+  await page.locator("#audit-out").screenshot({ path: join(shots, "bias-audit.png") });
+  console.log(`bias audit shown: ${rows} categories of sex, chart "${chartTitle}"`);
+
+  // The stop switch: a reason is asked for, the state shows, and it turns off again.
+  page.once("dialog", d => d.accept("rubric under review"));
+  await page.click(`button[data-ai="${process.env.ORG_ID}"]`);
+  await page.waitForSelector(`.ai-state[data-org="${process.env.ORG_ID}"]:has-text("stopped")`);
+  check((await page.textContent(`.ai-state[data-org="${process.env.ORG_ID}"]`)).includes("rubric under review"), "the reason shows");
+  console.log("AI stopped with its reason");
+  await page.click(`button[data-ai="${process.env.ORG_ID}"]`);
+  await page.waitForSelector(`.ai-state[data-org="${process.env.ORG_ID}"]:has-text("running")`);
+  console.log("AI resumed");
+
+  // A candidate's request: unknown addresses say so; a known one is exported and erased.
+  await page.fill("#cand-email", "nobody@example.com");
+  await page.click('#cand-form button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector("#cand-error").textContent.includes("No candidate"));
+  await page.fill("#cand-email", process.env.CANDIDATE_EMAIL);
+  await page.click('#cand-form button[type="submit"]');
+  await page.waitForSelector("#cand-export");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#cand-export")]);
+  const saved = await download.path();
+  const { statSync } = await import("node:fs");
+  check(statSync(saved).size > 1000, "the export downloads as a zip");
+  console.log("candidate export downloaded: " + download.suggestedFilename());
+  page.once("dialog", d => d.accept());
+  await page.click("#cand-erase");
+  await page.waitForSelector("#cand-erased");
+  console.log("candidate erased: " + (await page.textContent("#cand-erased")).trim());
+} finally {
+  await browser.close();
+}
