@@ -59,7 +59,8 @@ function appendTurn(container, t, interviewId) {
   div.dataset.seq = t.seq;
   if (t.id != null) div.id = "turn-" + t.id;
   const spoken = t.spoken ? " · spoken" : "";
-  div.innerHTML = `<span class="who">${who} · ${esc(t.kind.replace(/_/g, " "))}${t.source === "llm" ? " · LLM" : ""}${spoken}</span>${esc(t.text)}`;
+  const body = t.words && t.words.length ? wordSpans(t.text, t.words) : esc(t.text);
+  div.innerHTML = `<span class="who">${who} · ${esc(t.kind.replace(/_/g, " "))}${t.source === "llm" ? " · LLM" : ""}${spoken}</span>${body}`;
   if (t.spoken && interviewId) {
     const audio = document.createElement("audio");
     audio.controls = true;
@@ -67,9 +68,47 @@ function appendTurn(container, t, interviewId) {
     audio.src = `/api/interviews/${encodeURIComponent(interviewId)}/turns/${t.seq}/recording`;
     audio.setAttribute("aria-label", "Recording of this answer");
     div.appendChild(audio);
+    followWords(div, audio);
   }
   container.appendChild(div);
   container.scrollTop = container.scrollHeight;
+}
+
+// The turn's text with each timed word wrapped where it occurs, so the text reads the same
+// and playback can mark the word being said; words not found in the text are left out.
+function wordSpans(text, words) {
+  let out = "", at = 0;
+  for (const w of words) {
+    const token = String(w.text || "").trim();
+    if (!token) continue;
+    const i = text.indexOf(token, at);
+    if (i < 0) continue;
+    out += esc(text.slice(at, i)) + `<span class="w" data-start="${Number(w.start)}" data-end="${Number(w.end)}">${esc(token)}</span>`;
+    at = i + token.length;
+  }
+  return out + esc(text.slice(at));
+}
+
+// While `audio` plays, the word being said is marked; a click on a word plays from it.
+function followWords(div, audio) {
+  const spans = [...div.querySelectorAll("span.w")];
+  if (!spans.length) return;
+  const mark = () => {
+    const t = audio.currentTime;
+    for (const s of spans) s.classList.toggle("now", t >= Number(s.dataset.start) && t < Number(s.dataset.end));
+    if (!audio.paused) requestAnimationFrame(mark);
+  };
+  audio.addEventListener("play", () => requestAnimationFrame(mark));
+  audio.addEventListener("seeked", mark);
+  for (const s of spans) s.onclick = () => playFrom(audio, Number(s.dataset.start));
+}
+
+// Plays `audio` from `secs`; a recording not loaded yet (preload none) is loaded first, since
+// a seek before its metadata arrives is lost.
+function playFrom(audio, secs) {
+  const go = () => { audio.currentTime = secs; audio.play().catch(() => {}); };
+  if (audio.readyState >= 1) go();
+  else { audio.addEventListener("loadedmetadata", go, { once: true }); audio.load(); }
 }
 
 // 16-bit mono WAV bytes of `samples` (floats in -1..1).

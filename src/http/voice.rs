@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::json;
 
@@ -29,19 +29,84 @@ impl From<VoiceError> for ApiError {
     }
 }
 
-fn wav_response(wav: Vec<u8>, extra: Option<(&'static str, String)>) -> impl IntoResponse {
+/// WAV audio, whole or the byte range the player asked for: a browser seeks in a recording
+/// (to the word a reviewer clicked) only when the server serves ranges.
+fn wav_response(
+    wav: Vec<u8>,
+    range: Option<&HeaderValue>,
+    extra: Option<(&'static str, String)>,
+) -> axum::response::Response {
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if let Some((name, value)) = extra
         && let Ok(v) = value.parse()
     {
         headers.insert(name, v);
     }
-    (headers, wav)
+    let len = wav.len();
+    match range
+        .and_then(|r| r.to_str().ok())
+        .map(|r| byte_range(r, len))
+    {
+        None | Some(Range::Whole) => (headers, wav).into_response(),
+        Some(Range::Part(start, end)) => {
+            if let Ok(v) = format!("bytes {start}-{end}/{len}").parse() {
+                headers.insert(header::CONTENT_RANGE, v);
+            }
+            (
+                StatusCode::PARTIAL_CONTENT,
+                headers,
+                wav[start..=end].to_vec(),
+            )
+                .into_response()
+        }
+        Some(Range::Unsatisfiable) => {
+            if let Ok(v) = format!("bytes */{len}").parse() {
+                headers.insert(header::CONTENT_RANGE, v);
+            }
+            (StatusCode::RANGE_NOT_SATISFIABLE, headers).into_response()
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Range {
+    /// No usable range (absent, several, or not bytes): the whole body.
+    Whole,
+    /// Inclusive byte offsets.
+    Part(usize, usize),
+    Unsatisfiable,
+}
+
+/// One `bytes=` range of RFC 9110 against a body of `len` bytes.
+fn byte_range(header: &str, len: usize) -> Range {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+        return Range::Whole;
+    };
+    if spec.contains(',') {
+        return Range::Whole;
+    }
+    let Some((a, b)) = spec.split_once('-') else {
+        return Range::Whole;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let parsed = match (a.parse::<usize>(), b.parse::<usize>()) {
+        (Ok(start), Ok(end)) if start <= end => Some((start, end.min(len.saturating_sub(1)))),
+        (Ok(start), Err(_)) if b.is_empty() => Some((start, len.saturating_sub(1))),
+        (Err(_), Ok(suffix)) if a.is_empty() && suffix > 0 => {
+            Some((len.saturating_sub(suffix), len.saturating_sub(1)))
+        }
+        _ => return Range::Whole,
+    };
+    match parsed {
+        Some((start, end)) if start < len && start <= end => Range::Part(start, end),
+        _ => Range::Unsatisfiable,
+    }
 }
 
 /// A spoken answer as a WAV upload (any layout; the page sends 16 kHz mono).
@@ -122,6 +187,7 @@ pub async fn turn_speech(
     State(app): State<AppState>,
     viewer: Viewer,
     Path((id, seq)): Path<(i64, i32)>,
+    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let interview =
         readable_interview(&app, &viewer, id, "speech_played", json!({ "seq": seq })).await?;
@@ -135,7 +201,11 @@ pub async fn turn_speech(
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    Ok(wav_response(wav, Some(("x-voice", voice))))
+    Ok(wav_response(
+        wav,
+        headers.get(header::RANGE),
+        Some(("x-voice", voice)),
+    ))
 }
 
 /// The recording of a spoken answer, for its candidate or for reviewers (audited).
@@ -143,11 +213,29 @@ pub async fn turn_recording(
     State(app): State<AppState>,
     viewer: Viewer,
     Path((id, seq)): Path<(i64, i32)>,
+    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let interview =
         readable_interview(&app, &viewer, id, "recording_played", json!({ "seq": seq })).await?;
     let rec = interviews::recording(&app.db, interview.id, seq)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(wav_response(rec.data, None))
+    Ok(wav_response(rec.data, headers.get(header::RANGE), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Range, byte_range};
+
+    #[test]
+    fn byte_ranges_as_players_ask_for_them() {
+        assert_eq!(byte_range("bytes=0-", 100), Range::Part(0, 99));
+        assert_eq!(byte_range("bytes=10-19", 100), Range::Part(10, 19));
+        assert_eq!(byte_range("bytes=90-500", 100), Range::Part(90, 99));
+        assert_eq!(byte_range("bytes=-10", 100), Range::Part(90, 99));
+        assert_eq!(byte_range("bytes=100-", 100), Range::Unsatisfiable);
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), Range::Whole);
+        assert_eq!(byte_range("items=0-1", 100), Range::Whole);
+        assert_eq!(byte_range("bytes=5-1", 100), Range::Whole);
+    }
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::db::entities::turn;
+use crate::pipeline::messages::Word;
 use crate::pipeline::respond::engine::{EngineState, Phase};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -19,7 +20,19 @@ pub struct TurnView {
     /// An interviewer turn the candidate cut short: the words never said.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsaid: Option<String>,
+    /// A spoken answer's words with their times in its recording (seconds), for playback
+    /// that follows the words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<Vec<TimedWord>>,
     pub at: String,
+}
+
+/// One word of a spoken answer and where it is in the recording.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TimedWord {
+    pub text: String,
+    pub start: f64,
+    pub end: f64,
 }
 
 impl From<turn::Model> for TurnView {
@@ -34,6 +47,19 @@ impl From<turn::Model> for TurnView {
             source: t.source,
             spoken: t.audio_end_ms.is_some(),
             unsaid: t.unsaid,
+            // Timings that do not parse cost only the following along, not the turn.
+            words: t
+                .word_timings
+                .and_then(|v| serde_json::from_value::<Vec<Word>>(v).ok())
+                .map(|ws| {
+                    ws.into_iter()
+                        .map(|w| TimedWord {
+                            text: w.text,
+                            start: w.start,
+                            end: w.end,
+                        })
+                        .collect()
+                }),
             at: t.created_at.to_rfc3339(),
         }
     }

@@ -46,6 +46,25 @@ try {
   await page.locator("#audit-out").screenshot({ path: join(shots, "bias-audit.png") });
   console.log(`bias audit shown: ${rows} categories of sex, chart "${chartTitle}"`);
 
+  // Review of a spoken interview: the timeline, and playback that follows the words.
+  await page.goto(`${base}/profile/${process.env.SPOKEN_ID}`);
+  await page.waitForSelector("#timeline li");
+  const timeline = await page.textContent("#timeline");
+  check(timeline.includes("Consent given") && timeline.includes("Interview ended: completed"), "the timeline runs from consent to the end: " + timeline);
+  check(timeline.includes("(spoken)"), "the spoken answer is on the timeline");
+  const words = page.locator(".turn.candidate span.w");
+  check(await words.count() > 5, "the spoken answer's words are timed");
+  const word = words.nth(4);
+  const start = Number(await word.getAttribute("data-start"));
+  await word.click();
+  await page.waitForSelector(".turn.candidate span.w.now", { timeout: 10000 });
+  const at = await page.evaluate(() => document.querySelector(".turn.candidate audio").currentTime);
+  check(at >= start - 0.05, `playback starts at the clicked word (${start} s), at ${at} s`);
+  console.log(`review: the timeline has ${(await page.locator("#timeline li").count())} moments; playback marks the word being said from ${start.toFixed(2)} s`);
+  await page.locator("#turns").screenshot({ path: join(shots, "review-playback.png") });
+  await page.goto(`${base}/admin`);
+  await page.waitForSelector(`button[data-ai="${process.env.ORG_ID}"]`);
+
   // The stop switch: a reason is asked for, the state shows, and it turns off again.
   page.once("dialog", d => d.accept("rubric under review"));
   await page.click(`button[data-ai="${process.env.ORG_ID}"]`);

@@ -185,7 +185,7 @@ async fn the_live_interview_in_chromium() {
 }
 
 #[tokio::test]
-async fn admin_audits_stops_the_ai_and_erases_a_candidate_in_chromium() {
+async fn admin_audits_reviews_stops_the_ai_and_erases_a_candidate_in_chromium() {
     use serde_json::json;
     let app = spawn_app().await;
     let org = create_org(&app, "Acme").await;
@@ -224,6 +224,16 @@ async fn admin_audits_stops_the_ai_and_erases_a_candidate_in_chromium() {
             assert_eq!(r.status, reqwest::StatusCode::OK, "{:?}", r.body);
         }
     }
+    // A spoken answer elsewhere (another organization, so the audit above is unchanged),
+    // for the review of its transcript.
+    let other = create_org(&app, "Globex").await;
+    create_user(&app, "gus@globex.example", Role::Recruiter, Some(other)).await;
+    let gus = Client::login(&app, "gus@globex.example").await;
+    let (_, link) = role_with_invite(&gus, "f@example.com").await;
+    let (f, spoken) = open_invite(&app, &link).await;
+    say(&f, spoken, json!({ "type": "consent", "accepted": true })).await;
+    spoken_answer(&f, spoken).await;
+    answer_to_the_end(&f, spoken).await;
     let log = run_browser_script(
         "admin.mjs",
         &[
@@ -233,9 +243,12 @@ async fn admin_audits_stops_the_ai_and_erases_a_candidate_in_chromium() {
             ("ORG_ID", org.to_string().into()),
             ("ORG_NAME", "Acme".into()),
             ("CANDIDATE_EMAIL", "c@example.com".into()),
+            ("SPOKEN_ID", spoken.to_string().into()),
         ],
     )
     .await;
+    assert!(log.contains("review: the timeline"), "{log}");
+    assert!(log.contains("playback marks the word"), "{log}");
     assert!(
         log.contains("bias audit shown: 2 categories of sex"),
         "{log}"
