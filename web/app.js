@@ -45,6 +45,15 @@ async function topBar() {
   }
 }
 
+// The organization's own notice beside the consent buttons, word for word, with its version.
+function showNotice(notice) {
+  const el = $("#notice");
+  if (!el || !notice) return;
+  $("#notice-text").textContent = notice.text;
+  $("#notice-version").textContent = `version ${notice.version}`;
+  el.hidden = false;
+}
+
 // Turns of interview `interviewId`; a spoken answer gets a player for its recording.
 function renderTurns(container, turns, interviewId) {
   container.innerHTML = "";

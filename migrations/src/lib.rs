@@ -12,6 +12,7 @@ mod m20261125_000006_score_dimension;
 mod m20261125_000007_audit_chain;
 mod m20261206_000008_ai_pause;
 mod m20261206_000009_webhooks;
+mod m20261206_000010_notices;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_audit_chain::Migration),
             Box::new(m20261206_000008_ai_pause::Migration),
             Box::new(m20261206_000009_webhooks::Migration),
+            Box::new(m20261206_000010_notices::Migration),
         ]
     }
 }

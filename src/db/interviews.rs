@@ -34,6 +34,8 @@ pub struct NewInterview {
     pub mode: &'static str,
     pub engine_state: Value,
     pub disclosure_version: String,
+    /// The organization's notice shown with the disclosure, if it has one.
+    pub notice_version: Option<i32>,
 }
 
 pub async fn create(db: &impl ConnectionTrait, new: NewInterview) -> DbResult<interview::Model> {
@@ -52,6 +54,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewInterview) -> DbResult<in
         started_at: Set(now),
         updated_at: Set(now),
         completed_at: Set(None),
+        notice_version: Set(new.notice_version),
         ..Default::default()
     }
     .insert(db)

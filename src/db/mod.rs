@@ -13,6 +13,7 @@ pub mod integrity;
 pub mod interviews;
 pub mod invitations;
 pub mod jobs;
+pub mod notices;
 pub mod organizations;
 pub mod profiles;
 pub mod resumes;

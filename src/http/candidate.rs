@@ -104,6 +104,14 @@ pub async fn open_invitation(
         None => {
             let job = jobs::get(&app.db, inv.job_id, None).await?;
             let plan = plan_of_job(&app, job.id).await?;
+            // The organization's notice as it stands now is the one this candidate reads, and
+            // the one their consent will name.
+            let notice = crate::db::notices::current(&app.db, job.organization_id).await?;
+            let notice_version = notice.as_ref().map(|n| n.version);
+            let disclosure_version = match notice_version {
+                Some(v) => format!("{}+notice-{v}", app.config.interview.disclosure_version),
+                None => app.config.interview.disclosure_version.clone(),
+            };
             let state = EngineState::new(&inv.candidate_name, &job.title, false, plan);
             let i = interviews::create(
                 &app.db,
@@ -114,7 +122,8 @@ pub async fn open_invitation(
                     invitation_id: Some(inv.id),
                     mode: MODE_HIRING,
                     engine_state: serde_json::to_value(&state).map_err(ApiError::internal)?,
-                    disclosure_version: app.config.interview.disclosure_version.clone(),
+                    disclosure_version,
+                    notice_version,
                 },
             )
             .await?;
@@ -296,6 +305,7 @@ pub async fn start_practice(
             mode: MODE_PRACTICE,
             engine_state: serde_json::to_value(&state).map_err(ApiError::internal)?,
             disclosure_version: app.config.interview.disclosure_version.clone(),
+            notice_version: None,
         },
     )
     .await?;
@@ -447,7 +457,16 @@ pub async fn transcript(
         .into_iter()
         .map(|e| json!({ "kind": e.kind, "detail": e.detail, "at": e.at }))
         .collect();
+    // The organization's notice this candidate was shown, word for word.
+    let notice = match (i.organization_id, i.notice_version) {
+        (Some(org), Some(v)) => {
+            let n = db::notices::get(&app.db, org, v).await?;
+            Some(json!({ "version": n.version, "text": n.text, "published_at": n.created_at }))
+        }
+        _ => None,
+    };
     Ok(axum::Json(json!({
+        "notice": notice,
         "interview": {
             "id": i.id, "mode": i.mode, "status": i.status, "job_id": i.job_id, "role_title": state.role_title,
             "candidate_name": candidate.display_name, "started_at": i.started_at, "completed_at": i.completed_at,

@@ -13,6 +13,7 @@ pub mod extract;
 mod integrity;
 mod interview_ws;
 mod live;
+mod notices;
 mod pages;
 mod privacy;
 mod profile;
@@ -380,6 +381,18 @@ fn table() -> Vec<Route> {
             "/api/admin/organizations/{id}/bias-audit",
             Admin,
             get(bias_audit::run),
+        ),
+        r(
+            M::GET,
+            "/api/admin/organizations/{id}/notices",
+            Admin,
+            get(notices::history),
+        ),
+        r(
+            M::POST,
+            "/api/admin/organizations/{id}/notices",
+            Admin,
+            post(notices::publish),
         ),
         r(M::GET, "/api/admin/audit-log", Admin, get(admin::audit_log)),
         r(

@@ -91,8 +91,9 @@ fn interview_json(i: &InterviewData, files: &mut Vec<(String, Vec<u8>)>) -> Valu
         "id": iv.id, "organization_id": iv.organization_id, "job_id": iv.job_id,
         "mode": iv.mode, "status": iv.status, "started_at": iv.started_at,
         "completed_at": iv.completed_at,
-        "consent": { "given_at": iv.consent_given_at, "notice_version": iv.consent_version,
-                     "disclosure_shown": iv.disclosure_version },
+        "consent": { "given_at": iv.consent_given_at, "to": iv.consent_version,
+                     "disclosure_shown": iv.disclosure_version,
+                     "organization_notice_version": iv.notice_version },
         "turns": i.turns.iter().map(|t| json!({
             "seq": t.seq, "speaker": t.speaker, "kind": t.kind, "text": t.text,
             "unsaid": t.unsaid, "source": t.source, "word_timings": t.word_timings,
@@ -165,6 +166,7 @@ mod tests {
             started_at: now,
             updated_at: now,
             completed_at: Some(now),
+            notice_version: None,
         };
         let turn = turn::Model {
             id: 40,

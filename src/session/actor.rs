@@ -210,7 +210,14 @@ impl Loaded {
             engine_state: serde_json::to_value(&self.state)
                 .map_err(|e| SessionError::CorruptState(e.to_string()))?,
             status: self.status(),
-            consent_version: consent.then(|| self.ctx.disclosure_version.clone()),
+            // The consent names what this candidate was shown (the disclosure and any
+            // notice of the organization's), fixed when the interview began.
+            consent_version: consent.then(|| {
+                self.interview
+                    .disclosure_version
+                    .clone()
+                    .unwrap_or_else(|| self.ctx.disclosure_version.clone())
+            }),
         })
     }
 

@@ -57,6 +57,12 @@ try {
   await candidate.waitForURL(/\/interview\/\d+$/);
   await candidate.waitForSelector("#consent:not([hidden])");
   check((await candidate.textContent("#transcript")).includes("AI interviewer"), "the AI disclosure is shown");
+  if (process.env.NOTICE) {
+    await candidate.waitForSelector("#notice:not([hidden])");
+    const notice = await candidate.textContent("#notice");
+    check(notice.includes(process.env.NOTICE) && notice.includes("version 1"), "the organization's notice is shown with its version: " + notice);
+    console.log("the organization's notice is shown beside the consent, version 1");
+  }
   await candidate.click("#consent-yes");
   await candidate.waitForFunction(() => document.querySelector("#transcript").textContent.includes("Question 1 of 2"));
   await candidate.fill("#answer", "A teammate and I disagreed about a migration; we wrote both plans down and measured them.");

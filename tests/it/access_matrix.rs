@@ -331,6 +331,9 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
             json!({ "url": "http://127.0.0.1:9/matrix", "events": ["interview.completed"] })
         }
         "/api/admin/webhook-deliveries/{id}/retry" => json!({}),
+        "/api/admin/organizations/{id}/notices" => {
+            json!({ "text": "We assess your answers; ask recruiting@acme.example for an alternative." })
+        }
         "/api/admin/organizations/{id}/retention" => {
             json!({ "transcripts_days": 365, "recordings_days": 90, "demographics_days": 365 })
         }

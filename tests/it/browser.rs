@@ -10,16 +10,22 @@ async fn recruiter_and_candidate_in_chromium() {
     let app = spawn_app().await;
     let org = create_org(&app, "Acme").await;
     create_user(&app, "rita@acme.example", Role::Recruiter, Some(org)).await;
+    let notice = "For an interview with a person instead, write to people@acme.example.";
+    interviewer::db::notices::publish(&app.state.db, org, notice, None)
+        .await
+        .unwrap();
     let log = run_browser_script(
         "flow.mjs",
         &[
             ("BASE_URL", app.url.clone().into()),
             ("RECRUITER_EMAIL", "rita@acme.example".into()),
             ("RECRUITER_PASSWORD", PASSWORD.into()),
+            ("NOTICE", notice.into()),
         ],
     )
     .await;
     assert!(log.contains("follow-up names find_pairs"), "{log}");
+    assert!(log.contains("notice is shown beside the consent"), "{log}");
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod helpers;
 mod interview_flow;
 mod live;
 mod llm_follow_ups;
+mod notices;
 mod oversight;
 mod privacy;
 mod profile_scores;

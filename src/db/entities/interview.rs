@@ -18,6 +18,8 @@ pub struct Model {
     pub started_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub completed_at: Option<DateTimeUtc>,
+    /// The organization's notice version shown before consent (`notices`).
+    pub notice_version: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

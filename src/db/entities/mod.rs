@@ -13,6 +13,7 @@ pub mod invitation;
 pub mod job;
 pub mod job_bank;
 pub mod job_question;
+pub mod notice;
 pub mod organization;
 pub mod profile;
 pub mod question;
