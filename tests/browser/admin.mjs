@@ -1,8 +1,9 @@
 // An admin in the browser: runs the bias audit of an organization's scored interviews (a
 // chart of impact ratios per dimension and the table behind it, with CSV and HTML to
-// download), throws the organization's AI stop switch with a reason and turns it off again,
-// and carries out a candidate's request: finds them by address, downloads their data and
-// erases it. Exits non-zero on any failure.
+// download), reviews a spoken interview (its timeline, playback that follows the words) and
+// overrides one of its scores with a reason, throws the organization's AI stop switch with
+// a reason and turns it off again, and carries out a candidate's request: finds them by
+// address, downloads their data and erases it. Exits non-zero on any failure.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
 
@@ -62,6 +63,16 @@ try {
   check(at >= start - 0.05, `playback starts at the clicked word (${start} s), at ${at} s`);
   console.log(`review: the timeline has ${(await page.locator("#timeline li").count())} moments; playback marks the word being said from ${start.toFixed(2)} s`);
   await page.locator("#turns").screenshot({ path: join(shots, "review-playback.png") });
+
+  // A person overrides a score with a reason; the scorer's value stays beside theirs.
+  const form = page.locator("form.override").first();
+  await form.locator('input[name="value"]').fill("35");
+  await form.locator('input[name="reason"]').fill("checked against the recording");
+  await form.locator('button[type="submit"]').click();
+  await page.waitForSelector('.card.score .pill:has-text("overridden by a person: 35")');
+  const pill = await page.textContent('.card.score .pill:has-text("overridden by a person")');
+  check(pill.includes("checked against the recording") && pill.includes("the scorer said"), "the override shows its reason and the scorer's value: " + pill);
+  console.log("score overridden in the page: " + pill.trim());
   await page.goto(`${base}/admin`);
   await page.waitForSelector(`button[data-ai="${process.env.ORG_ID}"]`);
 

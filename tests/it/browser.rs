@@ -240,6 +240,7 @@ async fn admin_audits_reviews_stops_the_ai_and_erases_a_candidate_in_chromium() 
     say(&f, spoken, json!({ "type": "consent", "accepted": true })).await;
     spoken_answer(&f, spoken).await;
     answer_to_the_end(&f, spoken).await;
+    wait_for_profile(&app, spoken).await;
     let log = run_browser_script(
         "admin.mjs",
         &[
@@ -255,6 +256,7 @@ async fn admin_audits_reviews_stops_the_ai_and_erases_a_candidate_in_chromium() 
     .await;
     assert!(log.contains("review: the timeline"), "{log}");
     assert!(log.contains("playback marks the word"), "{log}");
+    assert!(log.contains("score overridden in the page"), "{log}");
     assert!(
         log.contains("bias audit shown: 2 categories of sex"),
         "{log}"
