@@ -64,6 +64,15 @@ try {
   console.log(`review: the timeline has ${(await page.locator("#timeline li").count())} moments; playback marks the word being said from ${start.toFixed(2)} s`);
   await page.locator("#turns").screenshot({ path: join(shots, "review-playback.png") });
 
+  // The interviewer's side, in its voice.
+  await page.locator(".turn.interviewer button.voice").first().click();
+  await page.waitForFunction(() => {
+    const a = document.querySelector(".turn.interviewer audio");
+    return a && a.readyState >= 1 && a.duration > 0.5;
+  }, null, { timeout: 30000 });
+  const heard = await page.evaluate(() => document.querySelector(".turn.interviewer audio").duration);
+  console.log(`the interviewer's voice plays: ${heard.toFixed(1)} s`);
+
   // A person overrides a score with a reason; the scorer's value stays beside theirs.
   const form = page.locator("form.override").first();
   await form.locator('input[name="value"]').fill("35");

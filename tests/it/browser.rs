@@ -257,6 +257,7 @@ async fn admin_audits_reviews_stops_the_ai_and_erases_a_candidate_in_chromium() 
     assert!(log.contains("review: the timeline"), "{log}");
     assert!(log.contains("playback marks the word"), "{log}");
     assert!(log.contains("score overridden in the page"), "{log}");
+    assert!(log.contains("the interviewer's voice plays"), "{log}");
     assert!(
         log.contains("bias audit shown: 2 categories of sex"),
         "{log}"
