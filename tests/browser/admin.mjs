@@ -22,7 +22,7 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(20000);
+  page.setDefaultTimeout(60000);
   page.on("pageerror", e => console.log("page error: " + e.message));
   await page.goto(`${base}/login`);
   await page.fill("#email", process.env.ADMIN_EMAIL);
@@ -58,7 +58,7 @@ try {
   const word = words.nth(4);
   const start = Number(await word.getAttribute("data-start"));
   await word.click();
-  await page.waitForSelector(".turn.candidate span.w.now", { timeout: 10000 });
+  await page.waitForSelector(".turn.candidate span.w.now", { timeout: 30000 });
   const at = await page.evaluate(() => document.querySelector(".turn.candidate audio").currentTime);
   check(at >= start - 0.05, `playback starts at the clicked word (${start} s), at ${at} s`);
   console.log(`review: the timeline has ${(await page.locator("#timeline li").count())} moments; playback marks the word being said from ${start.toFixed(2)} s`);
@@ -69,7 +69,7 @@ try {
   await page.waitForFunction(() => {
     const a = document.querySelector(".turn.interviewer audio");
     return a && a.readyState >= 1 && a.duration > 0.5;
-  }, null, { timeout: 30000 });
+  }, null, { timeout: 60000 });
   const heard = await page.evaluate(() => document.querySelector(".turn.interviewer audio").duration);
   console.log(`the interviewer's voice plays: ${heard.toFixed(1)} s`);
 

@@ -28,7 +28,7 @@ const browser = await chromium.launch({
 });
 try {
   const recruiter = await (await browser.newContext()).newPage();
-  recruiter.setDefaultTimeout(20000);
+  recruiter.setDefaultTimeout(60000);
   await recruiter.goto(`${base}/login`);
   await recruiter.fill("#email", process.env.RECRUITER_EMAIL);
   await recruiter.fill("#password", process.env.RECRUITER_PASSWORD);
@@ -52,7 +52,7 @@ try {
   console.log("recruiter created a role and an invitation");
 
   const candidate = await (await browser.newContext()).newPage();
-  candidate.setDefaultTimeout(20000);
+  candidate.setDefaultTimeout(60000);
   await candidate.goto(link);
   await candidate.waitForURL(/\/interview\/\d+$/);
   await candidate.waitForSelector("#consent:not([hidden])");

@@ -62,7 +62,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
-  page.setDefaultTimeout(20000);
+  page.setDefaultTimeout(60000);
   page.on("pageerror", e => console.log("page error: " + e.message));
   await page.goto(`${base}/signup`);
   await page.fill("#name", "Pat Practice");

@@ -20,7 +20,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-  page.setDefaultTimeout(20000);
+  page.setDefaultTimeout(60000);
   page.on("pageerror", e => console.log("page error: " + e.message));
   await page.goto(`${base}/login`);
   await page.fill("#email", process.env.RECRUITER_EMAIL);
