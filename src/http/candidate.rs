@@ -67,16 +67,20 @@ pub async fn open_invitation(
         );
     }
     // The organization's stop switch: no new AI interview starts while a person has it on.
-    if existing.is_none() {
-        let job = jobs::get(&app.db, inv.job_id, None).await?;
-        if crate::db::organizations::ai_paused(&app.db, Some(job.organization_id)).await? {
-            return Ok(pages::message(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Interviews are paused",
-                "The organization has paused its AI interviews for now. Your invitation still works: please try again later, or contact the recruiter.",
-            )
-            .into_response());
-        }
+    // A new interview's job, read once: for the stop switch here and for the plan below.
+    let new_job = match existing {
+        None => Some(jobs::get(&app.db, inv.job_id, None).await?),
+        Some(_) => None,
+    };
+    if let Some(job) = &new_job
+        && crate::db::organizations::ai_paused(&app.db, Some(job.organization_id)).await?
+    {
+        return Ok(pages::message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Interviews are paused",
+            "The organization has paused its AI interviews for now. Your invitation still works: please try again later, or contact the recruiter.",
+        )
+        .into_response());
     }
     let candidate = match users::by_email(&app.db, &inv.candidate_email).await? {
         Some(u) if u.role == Role::Candidate.as_str() => u,
@@ -102,7 +106,8 @@ pub async fn open_invitation(
     let interview = match existing {
         Some(i) => i,
         None => {
-            let job = jobs::get(&app.db, inv.job_id, None).await?;
+            let job =
+                new_job.ok_or_else(|| ApiError::internal("a new interview without its job"))?;
             let plan = plan_of_job(&app, job.id).await?;
             // The organization's notice as it stands now is the one this candidate reads, and
             // the one their consent will name.
