@@ -232,6 +232,17 @@ pub async fn create_user(app: &TestApp, email: &str, role: Role, org: Option<i64
     .id
 }
 
+/// Organization "Acme" with a signed-in recruiter (rec@acme.example) and a signed-in admin
+/// (admin@acme.example).
+pub async fn org_with_staff(app: &TestApp) -> (i64, Client, Client) {
+    let org = create_org(app, "Acme").await;
+    create_user(app, "rec@acme.example", Role::Recruiter, Some(org)).await;
+    create_user(app, "admin@acme.example", Role::Admin, None).await;
+    let recruiter = Client::login(app, "rec@acme.example").await;
+    let admin = Client::login(app, "admin@acme.example").await;
+    (org, recruiter, admin)
+}
+
 pub async fn bank_id(client: &Client, slug: &str) -> i64 {
     let r = client.get("/api/banks").await;
     r.body["banks"]

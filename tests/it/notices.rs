@@ -2,7 +2,6 @@
 //! buttons, and named by each consent; a new version changes nothing for interviews that had
 //! already begun.
 
-use interviewer::auth::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -11,11 +10,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn each_consent_names_the_notice_version_its_candidate_read() {
     let app = spawn_app().await;
-    let org = create_org(&app, "Acme").await;
-    create_user(&app, "rec@acme.example", Role::Recruiter, Some(org)).await;
-    create_user(&app, "admin@acme.example", Role::Admin, None).await;
-    let recruiter = Client::login(&app, "rec@acme.example").await;
-    let admin = Client::login(&app, "admin@acme.example").await;
+    let (org, recruiter, admin) = org_with_staff(&app).await;
     let path = format!("/api/admin/organizations/{org}/notices");
 
     let r = admin.post(&path, json!({ "text": "   " })).await;

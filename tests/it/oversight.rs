@@ -1,7 +1,6 @@
 //! Human oversight: an admin's stop switch halts an organization's AI at once (no new
 //! interview starts, nothing is scored) and, turned off, lets what it held back be scored.
 
-use interviewer::auth::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -10,11 +9,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn the_stop_switch_halts_new_interviews_and_scoring_until_it_is_turned_off() {
     let app = spawn_app().await;
-    let org = create_org(&app, "Acme").await;
-    create_user(&app, "rec@acme.example", Role::Recruiter, Some(org)).await;
-    create_user(&app, "admin@acme.example", Role::Admin, None).await;
-    let recruiter = Client::login(&app, "rec@acme.example").await;
-    let admin = Client::login(&app, "admin@acme.example").await;
+    let (org, recruiter, admin) = org_with_staff(&app).await;
     let switch = format!("/api/admin/organizations/{org}/ai-pause");
 
     // An interview under way when the switch goes on runs to its end, unscored.

@@ -4,7 +4,6 @@
 
 use std::io::Read;
 
-use interviewer::auth::Role;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
@@ -28,11 +27,7 @@ struct Setup {
 
 async fn setup(tweak: impl FnOnce(&mut interviewer::config::Config)) -> Setup {
     let app = spawn_with(tweak, None).await;
-    let org = create_org(&app, "Acme").await;
-    create_user(&app, "rec@acme.example", Role::Recruiter, Some(org)).await;
-    create_user(&app, "admin@acme.example", Role::Admin, None).await;
-    let recruiter = Client::login(&app, "rec@acme.example").await;
-    let admin = Client::login(&app, "admin@acme.example").await;
+    let (org, recruiter, admin) = org_with_staff(&app).await;
     Setup {
         app,
         org,

@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use hmac::{Hmac, Mac};
-use interviewer::auth::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -63,11 +62,7 @@ async fn events_are_signed_retried_and_failures_shown_to_admins() {
         None,
     )
     .await;
-    let org = create_org(&app, "Acme").await;
-    create_user(&app, "rec@acme.example", Role::Recruiter, Some(org)).await;
-    create_user(&app, "admin@acme.example", Role::Admin, None).await;
-    let recruiter = Client::login(&app, "rec@acme.example").await;
-    let admin = Client::login(&app, "admin@acme.example").await;
+    let (org, recruiter, admin) = org_with_staff(&app).await;
     let hooks = format!("/api/admin/organizations/{org}/webhooks");
 
     for (body, says) in [
