@@ -536,20 +536,20 @@ async fn audit(
             (records, input.display().to_string())
         }
         (None, Some(org)) => {
-            if mode != Mode::Scoring {
-                anyhow::bail!(
-                    "the service records scores, not selection decisions: audit organization {org} with --mode scoring, or export the decisions to a CSV for --input"
-                );
-            }
             let db = db::connect(&config.database.url).await?;
             db::migrate(&db).await?;
             let org_row = db::organizations::get(&db, org)
                 .await
                 .map_err(|_| anyhow::anyhow!("there is no organization {org}"))?;
-            (
-                bias::own::scoring_records(&db, org).await?,
-                format!("{}'s scored interviews", org_row.name),
-            )
+            let what = match mode {
+                Mode::Scoring => "scored interviews",
+                Mode::Selection => "hiring decisions",
+            };
+            let records = bias::own::records(&db, org, mode).await?;
+            if records.is_empty() {
+                anyhow::bail!("nothing to audit: {}", bias::own::none_yet(mode));
+            }
+            (records, format!("{}'s {what}", org_row.name))
         }
         (None, None) => anyhow::bail!("give --input FILE.csv or --organization ID"),
     };

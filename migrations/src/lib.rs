@@ -13,6 +13,7 @@ mod m20261125_000007_audit_chain;
 mod m20261206_000008_ai_pause;
 mod m20261206_000009_webhooks;
 mod m20261206_000010_notices;
+mod m20261207_000011_alternative_and_decisions;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_ai_pause::Migration),
             Box::new(m20261206_000009_webhooks::Migration),
             Box::new(m20261206_000010_notices::Migration),
+            Box::new(m20261207_000011_alternative_and_decisions::Migration),
         ]
     }
 }

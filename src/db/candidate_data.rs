@@ -5,8 +5,8 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entities::{
-    code_submission, demographic, integrity_event, interview, invitation, profile, resume, score,
-    turn, turn_recording, user,
+    code_submission, decision, demographic, integrity_event, interview, invitation, profile,
+    resume, score, turn, turn_recording, user,
 };
 use super::{DbError, DbResult};
 use crate::auth::Role;
@@ -18,6 +18,7 @@ pub struct InterviewData {
     pub code: Vec<code_submission::Model>,
     pub scores: Vec<score::Model>,
     pub profile: Option<profile::Model>,
+    pub decisions: Vec<decision::Model>,
     pub integrity_events: Vec<integrity_event::Model>,
 }
 
@@ -49,6 +50,7 @@ pub async fn gather(db: &impl ConnectionTrait, user_id: i64) -> DbResult<Candida
             code: super::interviews::code_submissions(db, id).await?,
             scores: super::scores::for_interview(db, id).await?,
             profile: super::profiles::get(db, id).await?,
+            decisions: super::decisions::history(db, id).await?,
             integrity_events: super::integrity::for_interview(db, id).await?,
             interview: i,
         });

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use super::audit::Actor;
 use super::entities::{
-    auth_session, code_submission, demographic, integrity_event, interview, invitation, profile,
-    resume, score, turn, turn_recording, user,
+    auth_session, code_submission, decision, demographic, integrity_event, interview, invitation,
+    profile, resume, score, turn, turn_recording, user,
 };
 use super::{DbError, DbResult};
 use crate::auth::Role;
@@ -27,6 +27,7 @@ pub struct Erased {
     pub code_submissions: u64,
     pub scores: u64,
     pub profiles: u64,
+    pub decisions: u64,
     pub integrity_events: u64,
     pub invitations: u64,
     pub resumes: u64,
@@ -36,7 +37,7 @@ pub struct Erased {
 }
 
 /// Erases candidate `user_id` and everything about them: their interviews (turns, recordings,
-/// code, scores, profiles, integrity events), every invitation sent to their e-mail with its
+/// code, scores, profiles, decisions, integrity events), every invitation sent to their e-mail with its
 /// résumé, their self-identification, their sign-in sessions and their account. `NotFound`
 /// when no candidate has that id (a staff account is not a candidate).
 pub async fn erase_candidate(
@@ -118,6 +119,7 @@ pub(super) async fn remove_interviews(
         rows_in::<integrity_event::Entity>(txn, integrity_event::Column::InterviewId, &ids).await?;
     out.scores += rows_in::<score::Entity>(txn, score::Column::InterviewId, &ids).await?;
     out.profiles += rows_in::<profile::Entity>(txn, profile::Column::InterviewId, &ids).await?;
+    out.decisions += rows_in::<decision::Entity>(txn, decision::Column::InterviewId, &ids).await?;
     out.code_submissions +=
         rows_in::<code_submission::Entity>(txn, code_submission::Column::InterviewId, &ids).await?;
     out.turns += rows_in::<turn::Entity>(txn, turn::Column::InterviewId, &ids).await?;

@@ -55,6 +55,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewInterview) -> DbResult<in
         updated_at: Set(now),
         completed_at: Set(None),
         notice_version: Set(new.notice_version),
+        alternative_at: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -147,7 +148,17 @@ pub struct NewRecording {
 pub struct StateUpdate {
     pub engine_state: Value,
     pub status: &'static str,
-    pub consent_version: Option<String>,
+    /// The candidate's answer to the disclosure, when these turns carry it.
+    pub choice: Option<Choice>,
+}
+
+/// How a candidate answered the disclosure, stored with the time it was given.
+pub enum Choice {
+    /// Consent to the AI interview and its scoring, naming what was shown (disclosure and
+    /// notice versions).
+    Consent(String),
+    /// The alternative process: a person reviews, nothing is scored automatically.
+    Alternative,
 }
 
 /// Appends turns and stores the state that follows them, atomically.
@@ -222,10 +233,16 @@ pub async fn record(
         .col_expr(interview::Column::Status, Expr::value(update.status))
         .col_expr(interview::Column::UpdatedAt, Expr::value(now))
         .filter(interview::Column::Id.eq(interview_id));
-    if let Some(v) = update.consent_version {
-        q = q
-            .col_expr(interview::Column::ConsentGivenAt, Expr::value(now))
-            .col_expr(interview::Column::ConsentVersion, Expr::value(v));
+    match update.choice {
+        Some(Choice::Consent(v)) => {
+            q = q
+                .col_expr(interview::Column::ConsentGivenAt, Expr::value(now))
+                .col_expr(interview::Column::ConsentVersion, Expr::value(v));
+        }
+        Some(Choice::Alternative) => {
+            q = q.col_expr(interview::Column::AlternativeAt, Expr::value(now));
+        }
+        None => {}
     }
     if status::is_final(update.status) {
         q = q.col_expr(interview::Column::CompletedAt, Expr::value(now));

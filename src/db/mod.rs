@@ -6,6 +6,7 @@ pub mod auth_sessions;
 pub mod banks;
 pub mod bootstrap;
 pub mod candidate_data;
+pub mod decisions;
 pub mod demographics;
 pub mod entities;
 pub mod erasure;

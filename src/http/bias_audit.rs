@@ -1,7 +1,8 @@
-//! The admin's bias audit of an organization's own scored interviews (scoring mode: scored
-//! above the median of the full sample), with its candidates' voluntary self-identification:
-//! as JSON with a chart of impact ratios per dimension, as CSV, or as the HTML summary fit
-//! to publish. The same computation as `interviewer audit --organization`.
+//! The admin's bias audit of an organization's own interviews, with its candidates' voluntary
+//! self-identification, in scoring mode (scored above the median of the full sample) or in
+//! selection mode (advanced, by the decision a person recorded): as JSON with a chart of
+//! impact ratios per dimension, as CSV, or as the HTML summary fit to publish. The same
+//! computation as `interviewer audit --organization`.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -19,6 +20,7 @@ use crate::db::{self, organizations};
 #[derive(Deserialize)]
 pub struct Format {
     format: Option<String>,
+    mode: Option<String>,
 }
 
 pub async fn run(
@@ -33,21 +35,36 @@ pub async fn run(
             "format must be json, csv or html".into(),
         ));
     }
+    let (mode, what) = match q.mode.as_deref().unwrap_or("scoring") {
+        "scoring" => (Mode::Scoring, "scored interviews"),
+        "selection" => (Mode::Selection, "hiring decisions"),
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "mode `{other}`: audit in scoring or selection mode"
+            )));
+        }
+    };
     let organization = organizations::get(&app.db, org).await?;
-    let records = bias::own::scoring_records(&app.db, org).await?;
+    let records = bias::own::records(&app.db, org, mode).await?;
+    if records.is_empty() {
+        return Err(ApiError::Unprocessable(format!(
+            "nothing to audit: {}",
+            bias::own::none_yet(mode)
+        )));
+    }
     // Too little data is said in words, never divided by.
-    let report = bias::audit(&records, Mode::Scoring, &[])
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let report =
+        bias::audit(&records, mode, &[]).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     db::audit::record(
         &app.db,
         &viewer.actor(),
         "bias_audit_run",
         "organization",
         Some(org),
-        json!({ "records": report.records, "format": format }),
+        json!({ "records": report.records, "format": format, "mode": mode }),
     )
     .await?;
-    let title = format!("Bias audit of {}'s scored interviews", organization.name);
+    let title = format!("Bias audit of {}'s {what}", organization.name);
     let file = |ext: &str| format!("attachment; filename=\"bias-audit-{org}.{ext}\"");
     Ok(match format {
         "csv" => (

@@ -476,6 +476,7 @@ pub async fn transcript(
             "id": i.id, "mode": i.mode, "status": i.status, "job_id": i.job_id, "role_title": state.role_title,
             "candidate_name": candidate.display_name, "started_at": i.started_at, "completed_at": i.completed_at,
             "consent_given_at": i.consent_given_at, "consent_version": i.consent_version, "disclosure_version": i.disclosure_version,
+            "alternative_at": i.alternative_at,
         },
         "state": StateView::of(&state, &i.status),
         "turns": turns,

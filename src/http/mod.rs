@@ -8,6 +8,7 @@ mod bank_editor;
 mod bias_audit;
 mod candidate;
 mod candidates;
+mod decisions;
 pub mod error;
 pub mod extract;
 mod integrity;
@@ -230,6 +231,19 @@ fn table() -> Vec<Route> {
             "/api/interviews/{id}/scores/{score_id}/override",
             Staff,
             put(scores::set_override),
+        ),
+        // A person's decision to advance the candidate or not: staff, audited.
+        r(
+            M::GET,
+            "/api/interviews/{id}/decisions",
+            Staff,
+            get(decisions::history),
+        ),
+        r(
+            M::POST,
+            "/api/interviews/{id}/decisions",
+            Staff,
+            post(decisions::record),
         ),
         // Recruiters (their organization) and admins (all): reading.
         r(M::GET, "/recruiter", Staff, get(pages::recruiter)),

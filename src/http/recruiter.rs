@@ -480,6 +480,7 @@ pub async fn list_interviews(
             "id": i.id, "status": i.status, "mode": i.mode, "job_id": i.job_id, "job_title": job_title,
             "candidate_name": candidate.display_name, "candidate_email": candidate.email,
             "started_at": i.started_at, "completed_at": i.completed_at, "consent_given_at": i.consent_given_at,
+            "alternative_at": i.alternative_at,
         }));
     }
     Ok(axum::Json(json!({ "interviews": out })))

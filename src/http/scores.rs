@@ -66,7 +66,7 @@ pub async fn list(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
-    scored_interview(&app, &viewer, id, "scores_read").await?;
+    let interview = scored_interview(&app, &viewer, id, "scores_read").await?;
     let stored = scores::for_interview(&app.db, id).await?;
     // The profile as last built from these rows; none until the interview has been scored.
     let summary = stored_profile(&app.db, id).await?;
@@ -83,6 +83,8 @@ pub async fn list(
         "profile": profile,
         "affect_policy": summary.as_ref().map(|s| s.affect_policy),
         "charts": charts,
+        // The candidate chose a person over the AI: no scores will come, by design.
+        "alternative_process": interview.alternative_at.is_some(),
     })))
 }
 

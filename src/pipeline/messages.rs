@@ -12,6 +12,9 @@ pub enum CandidateInput {
     Consent {
         accepted: bool,
     },
+    /// Instead of consenting: the alternative process, the same questions with the answers
+    /// reviewed by a person and nothing scored automatically (hiring interviews only).
+    Alternative,
     Answer {
         text: String,
     },
@@ -29,6 +32,7 @@ impl CandidateInput {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Consent { .. } => "consent",
+            Self::Alternative => "alternative",
             Self::Answer { .. } => "answer",
             Self::Code { .. } => "code",
             Self::Skip => "skip",

@@ -93,7 +93,8 @@ fn interview_json(i: &InterviewData, files: &mut Vec<(String, Vec<u8>)>) -> Valu
         "completed_at": iv.completed_at,
         "consent": { "given_at": iv.consent_given_at, "to": iv.consent_version,
                      "disclosure_shown": iv.disclosure_version,
-                     "organization_notice_version": iv.notice_version },
+                     "organization_notice_version": iv.notice_version,
+                     "alternative_process_chosen_at": iv.alternative_at },
         "turns": i.turns.iter().map(|t| json!({
             "seq": t.seq, "speaker": t.speaker, "kind": t.kind, "text": t.text,
             "unsaid": t.unsaid, "source": t.source, "word_timings": t.word_timings,
@@ -108,6 +109,9 @@ fn interview_json(i: &InterviewData, files: &mut Vec<(String, Vec<u8>)>) -> Valu
             "override_reason": s.override_reason, "overridden": s.overridden_by.is_some(),
             "at": s.created_at })).collect::<Vec<_>>(),
         "profile": i.profile.as_ref().map(|p| &p.summary),
+        // Who decided is staff's business; what was decided about them, and why, is theirs.
+        "decisions": i.decisions.iter().map(|d| json!({
+            "outcome": d.outcome, "reason": d.reason, "at": d.decided_at })).collect::<Vec<_>>(),
         "integrity_events": i.integrity_events.iter().map(|e| json!({
             "kind": e.kind, "detail": e.detail, "at": e.at })).collect::<Vec<_>>(),
     })
@@ -167,6 +171,7 @@ mod tests {
             updated_at: now,
             completed_at: Some(now),
             notice_version: None,
+            alternative_at: None,
         };
         let turn = turn::Model {
             id: 40,
@@ -222,6 +227,7 @@ mod tests {
                 }],
                 scores: vec![],
                 profile: None,
+                decisions: vec![],
                 integrity_events: vec![],
             }],
             invitations: vec![],

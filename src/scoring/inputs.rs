@@ -63,6 +63,10 @@ pub async fn read(db: &DatabaseConnection, interview_id: i64) -> Result<Inputs, 
         Err(DbError::NotFound) => return Err(ScoringError::NoInterview(interview_id)),
         other => other?,
     };
+    // The candidate chose a person over the AI: nothing of theirs is scored, ever.
+    if interview.alternative_at.is_some() {
+        return Err(ScoringError::HumanReview(interview_id));
+    }
     // The candidate agreed to the disclosure (AI interviewer, scoring) or nothing is scored.
     if interview.consent_given_at.is_none() {
         return Err(ScoringError::NoConsent(interview_id));

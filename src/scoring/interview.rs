@@ -34,6 +34,10 @@ pub enum ScoringError {
     NoInterview(i64),
     #[error("interview {0} has no consent to scoring: nothing is scored without it")]
     NoConsent(i64),
+    #[error(
+        "interview {0} is in the alternative process: a person reviews it, nothing is scored automatically"
+    )]
+    HumanReview(i64),
     #[error("organization {0} has paused AI scoring (its stop switch is on)")]
     Paused(i64),
     #[error(transparent)]

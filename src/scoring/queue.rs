@@ -64,6 +64,9 @@ impl ScoringQueue {
                 Err(ScoringError::NoConsent(_)) => {
                     tracing::debug!(interview_id, "not scored: no consent")
                 }
+                Err(ScoringError::HumanReview(_)) => {
+                    tracing::debug!(interview_id, "not scored: the alternative process")
+                }
                 Err(e @ ScoringError::Paused(_)) => {
                     tracing::info!(interview_id, "not scored: {e}; scored when it resumes")
                 }

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::code::{self, CodeAnalysis, Language};
 use crate::db::entities::interview;
-use crate::db::interviews::{self, NewCode, NewTurn, SpokenTurn, StateUpdate, status};
+use crate::db::interviews::{self, Choice, NewCode, NewTurn, SpokenTurn, StateUpdate, status};
 use crate::db::{self, DbError};
 use crate::pipeline::messages::{CandidateInput, Reply};
 use crate::pipeline::respond::engine::{EngineState, Next, Outcome as EngineOutcome, Phase};
@@ -205,20 +205,22 @@ impl Loaded {
             .collect())
     }
 
-    fn update(&self, consent: bool) -> Result<StateUpdate, SessionError> {
+    fn update(&self, choice: Option<Choice>) -> Result<StateUpdate, SessionError> {
         Ok(StateUpdate {
             engine_state: serde_json::to_value(&self.state)
                 .map_err(|e| SessionError::CorruptState(e.to_string()))?,
             status: self.status(),
-            // The consent names what this candidate was shown (the disclosure and any
-            // notice of the organization's), fixed when the interview began.
-            consent_version: consent.then(|| {
-                self.interview
-                    .disclosure_version
-                    .clone()
-                    .unwrap_or_else(|| self.ctx.disclosure_version.clone())
-            }),
+            choice,
         })
+    }
+
+    /// What this candidate was shown before choosing (the disclosure and any notice of the
+    /// organization's), fixed when the interview began: their consent names it.
+    fn shown_version(&self) -> String {
+        self.interview
+            .disclosure_version
+            .clone()
+            .unwrap_or_else(|| self.ctx.disclosure_version.clone())
     }
 
     /// One candidate input, persisted before anything is said back.
@@ -239,13 +241,22 @@ impl Loaded {
         let question_id = self.state.current().map(|q| q.question_id);
         let was_disclosure = self.state.phase == Phase::Disclosure;
         let next = self.state.accept(&input)?;
-        let consented =
-            was_disclosure && matches!(input, CandidateInput::Consent { accepted: true });
+        // Only the answer that leaves the disclosure counts (a repeat changes nothing).
+        let choice = match (
+            &input,
+            was_disclosure && self.state.phase == Phase::Questions,
+        ) {
+            (CandidateInput::Consent { accepted: true }, true) => {
+                Some(Choice::Consent(self.shown_version()))
+            }
+            (CandidateInput::Alternative, true) => Some(Choice::Alternative),
+            _ => None,
+        };
         let mut candidate = candidate_turn(&input, question_id, before.phase);
         if matches!(input, CandidateInput::Answer { .. }) {
             candidate.speech = speech;
         }
-        let saved = match self.record(vec![candidate], consented).await {
+        let saved = match self.record(vec![candidate], choice).await {
             Ok(saved) => saved,
             Err(e) => {
                 // Nothing was stored: forget the input entirely.
@@ -286,10 +297,10 @@ impl Loaded {
     async fn record(
         &self,
         turns: Vec<NewTurn>,
-        consented: bool,
+        choice: Option<Choice>,
     ) -> Result<Vec<TurnView>, SessionError> {
         let saved =
-            interviews::record(&self.ctx.db, self.id(), turns, self.update(consented)?).await?;
+            interviews::record(&self.ctx.db, self.id(), turns, self.update(choice)?).await?;
         Ok(saved.into_iter().map(TurnView::from).collect())
     }
 
@@ -303,7 +314,7 @@ impl Loaded {
             topic: None,
             speech: None,
         };
-        let mut saved = self.record(vec![turn], false).await?;
+        let mut saved = self.record(vec![turn], None).await?;
         saved
             .pop()
             .ok_or_else(|| SessionError::CorruptState("a note was not stored".into()))
@@ -322,7 +333,7 @@ impl Loaded {
                 speech: None,
             })
             .collect();
-        self.record(turns, false).await
+        self.record(turns, None).await
     }
 
     /// Writes the due follow-up (LLM or built-in) and persists it with the state after it.
@@ -417,6 +428,10 @@ fn candidate_turn(input: &CandidateInput, question_id: Option<i64>, phase: Phase
     let (kind, text) = match input {
         CandidateInput::Consent { accepted: true } => ("consent", "I consent.".to_string()),
         CandidateInput::Consent { accepted: false } => ("consent", "I do not consent.".to_string()),
+        CandidateInput::Alternative => (
+            "consent",
+            "I choose the alternative: a person reviews my answers, nothing is scored automatically.".to_string(),
+        ),
         CandidateInput::Answer { text } if phase == Phase::CandidateQuestions => {
             ("candidate_question", text.clone())
         }

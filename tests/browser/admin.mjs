@@ -1,7 +1,9 @@
 // An admin in the browser: runs the bias audit of an organization's scored interviews (a
 // chart of impact ratios per dimension and the table behind it, with CSV and HTML to
 // download), reviews a spoken interview (its timeline, playback that follows the words) and
-// overrides one of its scores with a reason, throws the organization's AI stop switch with
+// overrides one of its scores with a reason, records the decision on an interview in the
+// alternative process (no scores, a person reviews) and audits the decisions in selection
+// mode, throws the organization's AI stop switch with
 // a reason and turns it off again, and carries out a candidate's request: finds them by
 // address, downloads their data and erases it. Exits non-zero on any failure.
 import { chromium } from "playwright-core";
@@ -82,8 +84,29 @@ try {
   const pill = await page.textContent('.card.score .pill:has-text("overridden by a person")');
   check(pill.includes("checked against the recording") && pill.includes("the scorer said"), "the override shows its reason and the scorer's value: " + pill);
   console.log("score overridden in the page: " + pill.trim());
+
+  // The alternative process: no scores, a banner that says why, and a person's decision.
+  await page.goto(`${base}/profile/${process.env.ALTERNATIVE_ID}`);
+  await page.waitForSelector("#alternative");
+  check((await page.textContent("#timeline")).includes("chose the alternative process"), "the choice is on the timeline");
+  check(await page.locator(".card.score").count() === 0, "no score in the alternative process");
+  await page.selectOption('#decision-form select[name="outcome"]', "advanced");
+  await page.fill('#decision-form input[name="reason"]', "read every answer; clear and correct");
+  await page.click("#decision-form button");
+  await page.waitForSelector('#decisions li.standing[data-outcome="advanced"]');
+  console.log("decision recorded in the page: " + (await page.textContent("#decisions li.standing")).trim());
+
   await page.goto(`${base}/admin`);
   await page.waitForSelector(`button[data-ai="${process.env.ORG_ID}"]`);
+  // The same audit over the decisions people recorded.
+  await page.selectOption("#audit-org", { label: process.env.ORG_NAME });
+  await page.selectOption("#audit-mode", "selection");
+  await page.click("#audit-run");
+  await page.waitForSelector('#audit-out .chart[data-dimension="sex"] svg');
+  const header = await page.textContent("#audit-out table.audit-table thead");
+  check(header.includes("Advanced"), "the selection table counts advancements: " + header);
+  const decided = await page.textContent("#audit-out p");
+  console.log("selection audit shown: " + decided.trim());
 
   // The stop switch: a reason is asked for, the state shows, and it turns off again.
   page.once("dialog", d => d.accept("rubric under review"));

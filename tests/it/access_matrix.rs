@@ -337,6 +337,9 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/admin/organizations/{id}/retention" => {
             json!({ "transcripts_days": 365, "recordings_days": 90, "demographics_days": 365 })
         }
+        "/api/interviews/{id}/decisions" => {
+            json!({ "outcome": "not_advanced", "reason": "matrix check" })
+        }
         other => panic!("no sample body for {other}"),
     })
 }

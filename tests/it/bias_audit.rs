@@ -185,19 +185,119 @@ async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit()
     assert_eq!(sex["unknown"], 1, "{sex}");
     assert_eq!(sex["categories"].as_array().unwrap().len(), 2);
 
-    // Selection decisions are not recorded by the service: said so, not guessed.
-    let out = cli_command(&[
-        "audit",
-        "--organization",
-        &org.to_string(),
-        "--mode",
-        "selection",
-    ])
-    .env("DATABASE_URL", &app.state.config.database.url)
-    .output()
-    .unwrap();
+    // Selection mode counts the decisions people recorded; none yet is said in words.
+    let selection = || {
+        cli_command(&[
+            "audit",
+            "--organization",
+            &org.to_string(),
+            "--mode",
+            "selection",
+            "--format",
+            "json",
+        ])
+        .env("DATABASE_URL", &app.state.config.database.url)
+        .output()
+        .unwrap()
+    };
+    let out = selection();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not selection decisions"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("has a recorded decision yet"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let decide = |id: i64, outcome: &'static str| {
+        let recruiter = &recruiter;
+        async move {
+            recruiter
+                .post(
+                    &format!("/api/interviews/{id}/decisions"),
+                    json!({ "outcome": outcome, "reason": "panel review of the answers" }),
+                )
+                .await
+        }
+    };
+    // A decision needs a reason and a known outcome; an interview under way has none yet.
+    let r = recruiter
+        .post(
+            &format!("/api/interviews/{}/decisions", ids[0]),
+            json!({ "outcome": "advanced", "reason": " " }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    let r = decide(ids[0], "maybe").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let r = decide(open, "advanced").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    // The first candidate is turned down, then advanced on a second look: the latest stands.
+    for (id, outcome) in [
+        (ids[0], "not_advanced"),
+        (ids[0], "advanced"),
+        (ids[1], "not_advanced"),
+        (ids[2], "advanced"),
+    ] {
+        let r = decide(id, outcome).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        assert_eq!(r.body["outcome"], outcome);
+    }
+    let history = recruiter
+        .get(&format!("/api/interviews/{}/decisions", ids[0]))
+        .await;
+    assert_eq!(history.body["decisions"].as_array().unwrap().len(), 2);
+    assert_eq!(history.body["standing"], "advanced");
+    // The candidate never records one.
+    let r = early
+        .post(
+            &format!("/api/interviews/{open}/decisions"),
+            json!({ "outcome": "advanced", "reason": "me" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+
+    let out = selection();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["mode"], "selection");
+    assert_eq!(report["records"], 3);
+    let sex = &report["dimensions"][0];
+    let rate = |name: &str| {
+        sex["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["category"] == name)
+            .map(|c| {
+                (
+                    c["applicants"].as_u64().unwrap(),
+                    c["favourable"].as_u64().unwrap(),
+                )
+            })
+            .unwrap()
+    };
+    assert_eq!(rate("Female"), (1, 1), "{sex}");
+    assert_eq!(rate("Male"), (1, 0), "{sex}");
+    assert_eq!(sex["unknown"], 1, "{sex}");
+
+    // The admin page runs the same audit in either mode.
+    create_user(&app, "root@acme.example", Role::Admin, None).await;
+    let admin = Client::login(&app, "root@acme.example").await;
+    let page = |mode: &str| format!("/api/admin/organizations/{org}/bias-audit?mode={mode}");
+    let r = admin.get(&page("selection")).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["report"], report);
+    assert!(
+        r.body["title"]
+            .as_str()
+            .unwrap()
+            .contains("hiring decisions")
+    );
+    let r = admin.get(&page("vibes")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
 }
 
 /// A reproducible population: 2,400 people in two sexes and four race/ethnicity categories

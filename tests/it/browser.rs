@@ -229,6 +229,30 @@ async fn admin_audits_reviews_stops_the_ai_and_erases_a_candidate_in_chromium() 
                 .await;
             assert_eq!(r.status, reqwest::StatusCode::OK, "{:?}", r.body);
         }
+        // And decided on them: the higher three advance.
+        let outcome = if value >= 0.7 {
+            "advanced"
+        } else {
+            "not_advanced"
+        };
+        let r = rita
+            .post(
+                &format!("/api/interviews/{id}/decisions"),
+                json!({ "outcome": outcome, "reason": "panel review" }),
+            )
+            .await;
+        assert_eq!(r.status, reqwest::StatusCode::CREATED, "{:?}", r.body);
+    }
+    // A candidate who chose the alternative process: a person reviews, nothing is scored.
+    let (_, link) = role_with_invite(&rita, "alt@example.com").await;
+    let (alt, alternative) = open_invite(&app, &link).await;
+    say(&alt, alternative, json!({ "type": "alternative" })).await;
+    for text in [
+        "We agreed on a split release.",
+        "A hash map from value to index.",
+        "No.",
+    ] {
+        say(&alt, alternative, json!({ "type": "answer", "text": text })).await;
     }
     // A spoken answer elsewhere (another organization, so the audit above is unchanged),
     // for the review of its transcript.
@@ -251,6 +275,7 @@ async fn admin_audits_reviews_stops_the_ai_and_erases_a_candidate_in_chromium() 
             ("ORG_NAME", "Acme".into()),
             ("CANDIDATE_EMAIL", "c@example.com".into()),
             ("SPOKEN_ID", spoken.to_string().into()),
+            ("ALTERNATIVE_ID", alternative.to_string().into()),
         ],
     )
     .await;
@@ -263,6 +288,8 @@ async fn admin_audits_reviews_stops_the_ai_and_erases_a_candidate_in_chromium() 
         "{log}"
     );
     assert!(log.contains("AI resumed"), "{log}");
+    assert!(log.contains("decision recorded in the page"), "{log}");
+    assert!(log.contains("selection audit shown"), "{log}");
     assert!(log.contains("candidate erased"), "{log}");
     assert!(
         interviewer::db::users::by_email(&app.state.db, "c@example.com")

@@ -3,6 +3,7 @@
 //! WebSocket like a browser would, plus a Chromium run and a process-kill test.
 
 mod access_matrix;
+mod alternative;
 mod animate;
 mod audit_log;
 mod banks;

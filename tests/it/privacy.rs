@@ -123,6 +123,15 @@ async fn a_candidate_exports_their_data_and_an_erasure_leaves_nothing_that_names
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let zebulon = r.body["id"].as_i64().unwrap();
     assert_eq!(r.body["interviews"][0]["id"], interview);
+    // A person's decision about them, whose reason names them, is theirs to read and erase.
+    let r = s
+        .recruiter
+        .post(
+            &format!("/api/interviews/{interview}/decisions"),
+            json!({ "outcome": "advanced", "reason": "Quartermaine's answers were the clearest" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 
     // The export: everything, with the recording and the code as files.
     let (status, headers, zip) = s
@@ -152,6 +161,7 @@ async fn a_candidate_exports_their_data_and_an_erasure_leaves_nothing_that_names
     assert!(iv["turns"].to_string().contains("periwinkle"));
     assert!(!iv["scores"].as_array().unwrap().is_empty());
     assert!(iv["profile"].is_object());
+    assert_eq!(iv["decisions"][0]["outcome"], "advanced", "{iv}");
     let recording = read(iv["recordings"][0]["file"].as_str().unwrap());
     assert_eq!(&recording[..4], b"RIFF");
     let code = read(iv["code"][0]["file"].as_str().unwrap());
@@ -209,6 +219,7 @@ async fn a_candidate_exports_their_data_and_an_erasure_leaves_nothing_that_names
         ("code_submissions", 1),
         ("scores", 1),
         ("profiles", 1),
+        ("decisions", 1),
         ("invitations", 1),
         ("resumes", 1),
         ("demographics", 1),

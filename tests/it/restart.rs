@@ -117,7 +117,7 @@ async fn killed_server_resumes_the_interview() {
             interviewer::db::interviews::StateUpdate {
                 engine_state: serde_json::to_value(&state).unwrap(),
                 status: "in_progress",
-                consent_version: None,
+                choice: None,
             },
         )
         .await

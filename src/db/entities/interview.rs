@@ -20,6 +20,9 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     /// The organization's notice version shown before consent (`notices`).
     pub notice_version: Option<i32>,
+    /// When the candidate chose the alternative process (a person reviews, nothing is
+    /// scored automatically); consent to AI scoring is then never given.
+    pub alternative_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod auth_session;
 pub mod bootstrap_token;
 pub mod code_submission;
 pub mod criterion;
+pub mod decision;
 pub mod demographic;
 pub mod integrity_event;
 pub mod interview;

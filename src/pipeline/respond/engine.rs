@@ -62,6 +62,10 @@ pub struct EngineState {
     pub candidate_questions: u32,
     pub pending: Option<Pending>,
     pub outcome: Option<Outcome>,
+    /// The candidate chose the alternative process: no follow-ups are written for them
+    /// (neither the LLM's nor the built-in interviewer's), and nothing is scored.
+    #[serde(default)]
+    pub human_review: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -119,6 +123,7 @@ impl EngineState {
             candidate_questions: 0,
             pending: None,
             outcome: None,
+            human_review: false,
         }
     }
 
@@ -144,7 +149,7 @@ impl EngineState {
         let purpose = if self.practice {
             "This is a practice interview: the results are for you alone and are never shared with an employer."
         } else {
-            "Your answers are recorded as text and analysed by automated tools to help the recruiting team evaluate them. A person reviews every result and can override any automated output, and you may ask the recruiter for an interview with a person instead."
+            "Your answers are recorded as text and analysed by automated tools to help the recruiting team evaluate them. A person reviews every result and can override any automated output. If you prefer, choose the alternative: the same questions, with your answers reviewed by a person and nothing scored automatically."
         };
         Reply {
             kind: ReplyKind::Disclosure,
@@ -178,18 +183,28 @@ impl EngineState {
             (Phase::Disclosure, CandidateInput::Consent { accepted: false }) => {
                 Ok(Next::Say(vec![self.close(Outcome::Declined)]))
             }
+            (Phase::Disclosure, CandidateInput::Alternative) if self.practice => {
+                Ok(Next::Say(vec![notice(
+                    "A practice interview's feedback is automated and only for you; the alternative process is for hiring interviews. Choose \"I consent\" to continue or \"I do not consent\" to stop here.",
+                )]))
+            }
+            (Phase::Disclosure, CandidateInput::Alternative) => {
+                self.phase = Phase::Questions;
+                self.index = 0;
+                self.human_review = true;
+                Ok(Next::Say(vec![self.ask_current(
+                    "Thank you. A person will review your answers, and nothing you say will be scored automatically. Let's begin.",
+                )]))
+            }
             (Phase::Disclosure, _) => Ok(Next::Say(vec![notice(
                 "Before we begin I need your explicit answer: choose \"I consent\" to continue or \"I do not consent\" to stop here.",
             )])),
-            (_, CandidateInput::Consent { .. }) => Ok(Next::Say(vec![notice(
-                "Thank you, your consent is already recorded.",
-            )])),
+            (_, CandidateInput::Consent { .. } | CandidateInput::Alternative) => Ok(Next::Say(
+                vec![notice("Thank you, your choice is already recorded.")],
+            )),
             (Phase::Questions, CandidateInput::Skip) => Ok(Next::Say(self.advance())),
             (Phase::Questions, CandidateInput::Answer { .. } | CandidateInput::Code { .. }) => {
-                let due = self
-                    .current()
-                    .is_some_and(|q| self.follow_ups_asked < q.max_follow_ups);
-                if due {
+                if self.follow_up_due() {
                     self.pending = Some(Pending::FollowUp);
                     Ok(Next::FollowUp)
                 } else {
@@ -233,10 +248,7 @@ impl EngineState {
         if self.phase != Phase::Questions || self.pending.is_some() {
             return Vec::new();
         }
-        let due = self
-            .current()
-            .filter(|q| self.follow_ups_asked < q.max_follow_ups);
-        if let Some(q) = due {
+        if let Some(q) = self.current().filter(|_| self.follow_up_due()) {
             let asked = |i: usize| self.asked.iter().any(|k| *k == format!("hint:{i}"));
             return q
                 .hints
@@ -247,6 +259,15 @@ impl EngineState {
                 .unwrap_or_default();
         }
         self.clone().advance().into_iter().map(|r| r.text).collect()
+    }
+
+    /// Whether the current question has a follow-up left to ask; never in the alternative
+    /// process, where follow-ups would mean processing the answers automatically.
+    fn follow_up_due(&self) -> bool {
+        !self.human_review
+            && self
+                .current()
+                .is_some_and(|q| self.follow_ups_asked < q.max_follow_ups)
     }
 
     /// Keys of follow-ups already asked on the current question.
@@ -543,6 +564,38 @@ mod tests {
             .unwrap());
         assert_eq!(r[0].kind, ReplyKind::Closing);
         assert_eq!(s.outcome, Some(Outcome::Declined));
+    }
+
+    #[test]
+    fn the_alternative_asks_every_question_and_no_follow_up() {
+        let mut s = state();
+        let r = say(s.accept(&CandidateInput::Alternative).unwrap());
+        assert_eq!(r[0].kind, ReplyKind::Question);
+        assert!(r[0].text.contains("reviewed") || r[0].text.contains("review"));
+        assert!(s.human_review);
+        // Question 1 allows a follow-up; the alternative moves straight on.
+        assert_eq!(s.upcoming().len(), 1);
+        assert!(s.upcoming()[0].contains("Question 2"), "{:?}", s.upcoming());
+        let r = say(s.accept(&answer("Because")).unwrap());
+        assert_eq!(r[0].question_id, Some(2));
+        let r = say(s
+            .accept(&CandidateInput::Consent { accepted: true })
+            .unwrap());
+        assert!(r[0].text.contains("already recorded"));
+        assert!(
+            s.human_review,
+            "a later consent does not turn the AI back on"
+        );
+    }
+
+    #[test]
+    fn a_practice_interview_offers_no_alternative() {
+        let mut s = state();
+        s.practice = true;
+        let r = say(s.accept(&CandidateInput::Alternative).unwrap());
+        assert_eq!(r[0].kind, ReplyKind::Notice);
+        assert_eq!(s.phase, Phase::Disclosure);
+        assert!(!s.human_review);
     }
 
     #[test]
