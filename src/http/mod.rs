@@ -79,6 +79,7 @@ fn table() -> Vec<Route> {
         r(M::POST, "/api/auth/login", Public, post(auth::login)),
         r(M::POST, "/api/auth/signup", Public, post(auth::signup)),
         r(M::POST, "/api/setup", Public, post(auth::setup)),
+        r(M::GET, "/api/openapi.json", Public, get(pages::openapi)),
         // Any signed-in user.
         r(M::POST, "/api/auth/logout", SignedIn, post(auth::logout)),
         r(M::GET, "/api/auth/me", SignedIn, get(auth::me)),

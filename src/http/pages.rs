@@ -32,6 +32,17 @@ pub async fn health() -> impl IntoResponse {
     axum::Json(serde_json::json!({ "status": "ok" }))
 }
 
+/// The JSON API described in OpenAPI 3.1: every route under /api/ with who may call it, its
+/// parameters, bodies and responses. The integration tests check each response against it.
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub async fn openapi() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+}
+
 pub async fn login() -> Html<&'static str> {
     Html(LOGIN)
 }

@@ -99,6 +99,28 @@ pub struct Client {
     pub csrf: Option<String>,
 }
 
+/// Fails the test when an /api/ response is not one the OpenAPI document describes.
+fn conforms(
+    method: &reqwest::Method,
+    path: &str,
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &Value,
+) {
+    if !path.starts_with("/api/") {
+        return;
+    }
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if let Err(e) =
+        crate::openapi::check(method.as_str(), path, status.as_u16(), content_type, body)
+    {
+        panic!("{method} {path} → {status}: not as src/http/openapi.json documents it: {e}");
+    }
+}
+
 pub struct Resp {
     pub status: StatusCode,
     pub body: Value,
@@ -138,21 +160,21 @@ impl Client {
         path: &str,
         upload: Option<(&str, Vec<u8>)>,
     ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-        let mut req = self.builder(method, path);
+        let mut req = self.builder(method.clone(), path);
         if let Some((content_type, body)) = upload {
             req = req.header("content-type", content_type).body(body);
         }
         let res = req.send().await.expect("request sent");
         let (status, headers) = (res.status(), res.headers().clone());
-        (
-            status,
-            headers,
-            res.bytes().await.unwrap_or_default().to_vec(),
-        )
+        let bytes = res.bytes().await.unwrap_or_default().to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        conforms(&method, path, status, &headers, &body);
+        (status, headers, bytes)
     }
 
+    /// A JSON request; a response from /api/ must match the OpenAPI document.
     pub async fn request(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
-        let mut req = self.builder(method, path);
+        let mut req = self.builder(method.clone(), path);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -161,6 +183,7 @@ impl Client {
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        conforms(&method, path, status, &headers, &body);
         Resp {
             status,
             body,

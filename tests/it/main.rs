@@ -17,6 +17,7 @@ mod interview_flow;
 mod live;
 mod llm_follow_ups;
 mod notices;
+mod openapi;
 mod oversight;
 mod privacy;
 mod profile_scores;
