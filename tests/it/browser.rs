@@ -188,6 +188,14 @@ async fn the_live_interview_in_chromium() {
         rate <= 0.2,
         "word error rate {rate:.2}: {heard:?} (fast pass: {fast:?})\n{log}"
     );
+    // The closed page is on the reviewer's timeline as a lost connection.
+    let events = interviewer::db::integrity::for_interview(&app.state.db, id)
+        .await
+        .unwrap();
+    assert!(
+        events.iter().any(|e| e.kind == "connection_lost"),
+        "{events:?}"
+    );
 }
 
 #[tokio::test]

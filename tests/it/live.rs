@@ -534,6 +534,20 @@ async fn a_second_tab_takes_over_and_a_lost_connection_resumes_the_question() {
     .await;
     third.close().await;
     first.close().await;
+
+    // The reviewer's timeline has both returns: the second tab replaced an open connection;
+    // the rejoin came either after the loss was noticed (with the time away) or before.
+    let events = interviewer::db::integrity::for_interview(&app.state.db, id)
+        .await
+        .unwrap();
+    let rejoins: Vec<_> = events.iter().filter(|e| e.kind == "rejoined").collect();
+    assert_eq!(rejoins.len(), 2, "{events:?}");
+    assert_eq!(rejoins[0].detail["previous_open"], true, "{events:?}");
+    let last = &rejoins[1].detail;
+    assert!(
+        last["previous_open"] == true || last["away_secs"].as_f64().is_some_and(|s| s >= 0.4),
+        "{events:?}"
+    );
 }
 
 #[tokio::test]

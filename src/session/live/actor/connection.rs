@@ -44,6 +44,21 @@ impl Live {
             complete: gathered,
             sdp,
         } = gather(&peer, &mut events).await;
+        // Every connection after the first is on the reviewer's timeline: one that replaced a
+        // connection still open (another window, a reload), or a return after a loss, with
+        // how long the candidate was away.
+        if self.next_conn > 1 {
+            let previous_open = self.conn.as_ref().is_some_and(|c| c.connected);
+            let away_secs = self
+                .lost_since
+                .filter(|_| !previous_open)
+                .map(|t| (t.elapsed().as_secs_f64() * 10.0).round() / 10.0);
+            self.observe(
+                "rejoined",
+                serde_json::json!({ "previous_open": previous_open, "away_secs": away_secs }),
+            )
+            .await;
+        }
         // The newer tab takes over: the older one hears why, then its connection closes.
         if let Some(old) = self.conn.take() {
             if let Some(ch) = &old.channel {
@@ -149,7 +164,13 @@ impl Live {
     /// question is asked again when the candidate is back.
     pub(super) fn connection_lost(&mut self) {
         if let Some(c) = self.conn.as_mut() {
-            c.connected = false;
+            // Once per loss (the states that follow a disconnect say the same).
+            if std::mem::replace(&mut c.connected, false) {
+                let (db, id) = (self.ctx.sessions.db().clone(), self.id);
+                tokio::spawn(async move {
+                    super::observe(&db, id, "connection_lost", serde_json::json!({})).await;
+                });
+            }
         }
         if self.watchers.is_empty() {
             let _ = self.video.send(VideoCommand::Pause);

@@ -305,6 +305,17 @@ async fn silence_due(next: Option<(std::time::Instant, SilenceAction)>) -> Silen
     }
 }
 
+async fn observe(
+    db: &sea_orm::DatabaseConnection,
+    interview_id: i64,
+    kind: &'static str,
+    detail: serde_json::Value,
+) {
+    if let Err(e) = crate::db::integrity::record(db, interview_id, kind, detail).await {
+        tracing::warn!(error = %e, kind, "could not record an observation for the reviewer");
+    }
+}
+
 async fn lost_deadline(since: Option<Instant>, grace: Duration) {
     match since {
         Some(at) => tokio::time::sleep_until(at + grace).await,
@@ -508,22 +519,19 @@ impl Live {
             SilenceAction::Prompt => live.prompt_after_secs,
             SilenceAction::End => live.prompt_after_secs + live.end_after_secs,
         };
-        // For the reviewer, beside the transcript; never scored.
-        if let Err(e) = crate::db::integrity::record(
-            self.ctx.sessions.db(),
-            self.id,
-            "long_silence",
-            serde_json::json!({ "secs": secs }),
-        )
-        .await
-        {
-            tracing::warn!(error = %e, "could not record the silence");
-        }
+        self.observe("long_silence", serde_json::json!({ "secs": secs }))
+            .await;
         match self.interview.note(text.to_owned()).await {
             Ok(turn) if action == SilenceAction::End => self.goodbye = Some((turn.id, false)),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not record the interviewer's remark"),
         }
+    }
+
+    /// A neutral observation for the reviewer, beside the transcript (a silence, a lost
+    /// connection, a rejoin); never scored. Failing to store one never stops the call.
+    async fn observe(&self, kind: &'static str, detail: serde_json::Value) {
+        observe(self.ctx.sessions.db(), self.id, kind, detail).await;
     }
 
     fn is_connected(&self) -> bool {
