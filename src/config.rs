@@ -39,6 +39,9 @@ pub struct WebhooksConfig {
     pub max_attempts: u32,
     /// How long one request may take.
     pub timeout_secs: u64,
+    /// Whether endpoints may be on the loopback, private or link-local networks (a receiver
+    /// beside the server); off, only public addresses are posted to (`webhooks::target`).
+    pub allow_private_targets: bool,
 }
 
 impl Default for WebhooksConfig {
@@ -48,6 +51,7 @@ impl Default for WebhooksConfig {
             retry_base_ms: 10_000,
             max_attempts: 8,
             timeout_secs: 10,
+            allow_private_targets: false,
         }
     }
 }

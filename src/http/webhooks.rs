@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::token;
 use crate::db::entities::{webhook, webhook_delivery};
 use crate::db::{self, organizations, webhooks};
-use crate::webhooks::Event;
+use crate::webhooks::{Event, target};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,6 +55,14 @@ pub async fn create(
     Json(body): Json<NewWebhook>,
 ) -> Result<impl IntoResponse, ApiError> {
     let url = checked_url(&body.url)?;
+    // A private address is refused now; a name that cannot be resolved yet is taken (the
+    // delivery checks again, and says so when it fails).
+    if let Ok(parsed) = reqwest::Url::parse(&url)
+        && let Err(e @ target::TargetError::Private { .. }) =
+            target::resolve(&parsed, app.config.webhooks.allow_private_targets).await
+    {
+        return Err(ApiError::BadRequest(e.to_string()));
+    }
     if body.events.is_empty() {
         return Err(ApiError::BadRequest(format!(
             "name at least one event: {}",

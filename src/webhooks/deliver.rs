@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use tokio_util::sync::CancellationToken;
 
-use super::{backoff, sign};
+use super::{backoff, sign, target};
 use crate::config::WebhooksConfig;
 use crate::db::entities::{webhook, webhook_delivery};
 use crate::db::webhooks::{self, Attempt};
@@ -48,12 +48,14 @@ pub fn next_step(
     }
 }
 
-pub async fn run(db: DatabaseConnection, config: WebhooksConfig, cancel: CancellationToken) {
-    let client = match reqwest::Client::builder()
+fn client_builder(config: &WebhooksConfig) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
         .timeout(Duration::from_secs(config.timeout_secs))
         .redirect(reqwest::redirect::Policy::none())
-        .build()
-    {
+}
+
+pub async fn run(db: DatabaseConnection, config: WebhooksConfig, cancel: CancellationToken) {
+    let client = match client_builder(&config).build() {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "webhooks: no HTTP client; nothing will be delivered");
@@ -74,7 +76,7 @@ pub async fn run(db: DatabaseConnection, config: WebhooksConfig, cancel: Cancell
         };
         for (delivery, hook) in due {
             let attempt = u32::try_from(delivery.attempts).unwrap_or(0) + 1;
-            let outcome = post(&client, &hook, &delivery).await;
+            let outcome = post(&client, &config, &hook, &delivery).await;
             if let Err((_, why)) = &outcome {
                 tracing::info!(delivery = delivery.id, url = %hook.url, attempt, %why, "webhook not accepted");
             }
@@ -87,11 +89,28 @@ pub async fn run(db: DatabaseConnection, config: WebhooksConfig, cancel: Cancell
 }
 
 async fn post(
-    client: &reqwest::Client,
+    shared: &reqwest::Client,
+    config: &WebhooksConfig,
     hook: &webhook::Model,
     delivery: &webhook_delivery::Model,
 ) -> Outcome {
     let body = serde_json::to_vec(&delivery.payload).map_err(|e| (None, e.to_string()))?;
+    // Public addresses only: checked now, and the request pinned to what was checked.
+    let pinned;
+    let client = if config.allow_private_targets {
+        shared
+    } else {
+        let url =
+            reqwest::Url::parse(&hook.url).map_err(|e| (None, format!("{}: {e}", hook.url)))?;
+        let (host, addrs) = target::resolve(&url, false)
+            .await
+            .map_err(|e| (None, e.to_string()))?;
+        pinned = client_builder(config)
+            .resolve_to_addrs(&host, &addrs)
+            .build()
+            .map_err(|e| (None, e.to_string()))?;
+        &pinned
+    };
     let timestamp = Utc::now().timestamp();
     let res = client
         .post(&hook.url)

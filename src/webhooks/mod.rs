@@ -9,6 +9,7 @@
 //! the receiver reads what it may through the API.
 
 pub mod deliver;
+pub mod target;
 
 use std::time::Duration;
 

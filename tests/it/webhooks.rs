@@ -224,3 +224,72 @@ async fn events_are_signed_retried_and_failures_shown_to_admins() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn only_public_addresses_are_posted_to_unless_allowed() {
+    let app = spawn_with(
+        |c| {
+            c.webhooks.allow_private_targets = false;
+            c.webhooks.poll_ms = 50;
+            c.webhooks.max_attempts = 1;
+        },
+        None,
+    )
+    .await;
+    let (org, recruiter, admin) = org_with_staff(&app).await;
+    let (url, got) = receiver().await;
+    let hooks = format!("/api/admin/organizations/{org}/webhooks");
+    // Refused when set: a loopback address, and a name for one.
+    for target in [url.clone(), url.replace("127.0.0.1", "localhost")] {
+        let r = admin
+            .post(
+                &hooks,
+                json!({ "url": target, "events": ["interview.completed"] }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{target}: {:?}", r.body);
+        assert!(
+            r.body["error"]
+                .as_str()
+                .unwrap()
+                .contains("not a public address"),
+            "{:?}",
+            r.body
+        );
+    }
+    // And when it is delivered (an endpoint stored before the rule, or a name whose
+    // address changed since): the delivery fails with the reason and nothing is sent.
+    let hook = interviewer::db::webhooks::create(
+        &app.state.db,
+        interviewer::db::webhooks::NewWebhook {
+            organization_id: org,
+            url: &url,
+            events: vec!["interview.completed".into()],
+            secret: "s3cret",
+            created_by: None,
+        },
+    )
+    .await
+    .unwrap();
+    finished_interview(&app, &recruiter, "ada@example.com").await;
+    let failed = wait_for("the delivery to a private address fails", async || {
+        let list = admin
+            .get(&format!("/api/admin/webhooks/{}/deliveries", hook.id))
+            .await
+            .body;
+        let d = list["deliveries"][0].clone();
+        (d["status"] == "failed").then_some(d)
+    })
+    .await;
+    assert!(
+        failed["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("not a public address"),
+        "{failed}"
+    );
+    assert!(
+        got.lock().unwrap().is_empty(),
+        "nothing reached the receiver"
+    );
+}
