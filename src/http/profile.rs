@@ -276,9 +276,14 @@ pub async fn export_pdf(
             i.status.replace('_', " "),
             i.started_at.format("%-d %B %Y %H:%M UTC")
         )),
-        Block::Note("These figures are estimates made by software from the candidate's own words and voice. Every score names the words behind it, and a person can override any of them.".into()),
     ];
+    b.push(Block::Note(if i.alternative_at.is_some() {
+        "The candidate chose the alternative process: a person reviews this interview, and nothing in it is scored automatically.".into()
+    } else {
+        "These figures are estimates made by software from the candidate's own words and voice. Every score names the words behind it, and a person can override any of them.".into()
+    }));
     match &profile {
+        None if i.alternative_at.is_some() => {}
         None => b.push(Block::Text("Not scored yet.".into())),
         Some(p) => {
             b.push(Block::Heading(format!(

@@ -6,21 +6,14 @@
 // mode, throws the organization's AI stop switch with
 // a reason and turns it off again, and carries out a candidate's request: finds them by
 // address, downloads their data and erases it. Exits non-zero on any failure.
-import { chromium } from "playwright-core";
+import { check, launch } from "./chromium.mjs";
 import { join } from "node:path";
 
 const base = process.env.BASE_URL;
 const shots = process.env.SCREENSHOT_DIR || ".";
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
@@ -95,6 +88,7 @@ try {
   await page.click("#decision-form button");
   await page.waitForSelector('#decisions li.standing[data-outcome="advanced"]');
   console.log("decision recorded in the page: " + (await page.textContent("#decisions li.standing")).trim());
+  await page.screenshot({ path: join(shots, "alternative-decision.png") });
 
   await page.goto(`${base}/admin`);
   await page.waitForSelector(`button[data-ai="${process.env.ORG_ID}"]`);

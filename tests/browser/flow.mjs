@@ -1,7 +1,7 @@
 // A recruiter creates a role and invites a candidate; the candidate opens the link,
 // consents, answers, submits a program and gets a follow-up naming an identifier from it;
 // the recruiter then reads the transcript. Exits non-zero on any failure.
-import { chromium } from "playwright-core";
+import { check, launch } from "./chromium.mjs";
 import { join } from "node:path";
 
 const base = process.env.BASE_URL;
@@ -17,15 +17,8 @@ const program = [
   "",
 ].join("\n");
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const recruiter = await (await browser.newContext()).newPage();
   recruiter.setDefaultTimeout(60000);
@@ -63,6 +56,8 @@ try {
     check(notice.includes(process.env.NOTICE) && notice.includes("version 1"), "the organization's notice is shown with its version: " + notice);
     console.log("the organization's notice is shown beside the consent, version 1");
   }
+  // The alternative (a person reviews, nothing scored) is offered beside consent.
+  check(await candidate.isVisible("#consent-alternative"), "the alternative process is offered");
   await candidate.click("#consent-yes");
   await candidate.waitForFunction(() => document.querySelector("#transcript").textContent.includes("Question 1 of 2"));
   await candidate.fill("#answer", "A teammate and I disagreed about a migration; we wrote both plans down and measured them.");

@@ -2,26 +2,15 @@
 // video shows real pictures whose mouth moves while it speaks, its audio arrives (WebRTC
 // stats), the candidate answers through a fake microphone fed by a WAV, and a follow-up
 // question is asked. Exits non-zero on any failure; the caller checks the transcript.
-import { chromium } from "playwright-core";
+import { check, launch } from "./chromium.mjs";
 import { join } from "node:path";
 
 const link = process.env.INVITE_LINK;
 const shots = process.env.SCREENSHOT_DIR || ".";
 const [mx0, my0, mx1, my1] = (process.env.MOUTH_REGION || "0,0,0,0").split(",").map(Number);
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    `--use-file-for-fake-audio-capture=${process.env.AUDIO_FILE}%noloop`,
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required"],
-});
+const browser = await launch({ microphone: process.env.AUDIO_FILE, loopbackWebRtc: true });
 try {
   const page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(90000);

@@ -1,15 +1,12 @@
 // A candidate signs up for practice, takes the same practice interview twice by text, and
 // sees a growth curve with a point per attempt; then opens the second profile and follows a
 // score to the words behind it. Exits non-zero on any failure.
-import { chromium } from "playwright-core";
+import { check, launch } from "./chromium.mjs";
 import { join } from "node:path";
 
 const base = process.env.BASE_URL;
 const shots = process.env.SCREENSHOT_DIR || ".";
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
 const ANSWERS = [
   [
@@ -29,6 +26,7 @@ async function practiceOnce(page, answers) {
   await page.waitForURL(/\/interview\/\d+$/);
   const id = Number(page.url().split("/").pop());
   await page.waitForSelector("#consent:not([hidden])");
+  check(!(await page.isVisible("#consent-alternative")), "practice offers no alternative process");
   await page.click("#consent-yes");
   await page.waitForFunction(() => document.querySelector("#transcript").textContent.includes("Question 1 of 1"));
   await page.fill("#answer", answers[0]);
@@ -55,11 +53,7 @@ async function waitForAttempts(page, n) {
   throw new Error(`the growth curve never showed ${n} attempts`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
   page.setDefaultTimeout(60000);

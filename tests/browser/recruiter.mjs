@@ -3,21 +3,14 @@
 // and sends an invitation by e-mail, uploads the candidate's résumé to see the question it
 // grounds, and follows a score of a finished interview to the words behind it. Exits
 // non-zero on any failure.
-import { chromium } from "playwright-core";
+import { check, launch } from "./chromium.mjs";
 import { join } from "node:path";
 
 const base = process.env.BASE_URL;
 const shots = process.env.SCREENSHOT_DIR || ".";
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
   page.setDefaultTimeout(60000);

@@ -1,24 +1,14 @@
 // The voice path without WebRTC in Chromium: the candidate turns on the interviewer's
 // voice, consents, hears the first question, answers by microphone (a WAV file stands in
 // for it) and hears the next reply. Exits non-zero on any failure.
-import { chromium } from "playwright-core";
+import { check, launch } from "./chromium.mjs";
 import { join } from "node:path";
 
 const link = process.env.INVITE_LINK;
 const shots = process.env.SCREENSHOT_DIR || ".";
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    `--use-file-for-fake-audio-capture=${process.env.AUDIO_FILE}%noloop`,
-    "--autoplay-policy=no-user-gesture-required"],
-});
+const browser = await launch({ microphone: process.env.AUDIO_FILE });
 try {
   const page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(60000);
