@@ -136,8 +136,14 @@ pub enum BankCommand {
 
 #[derive(Subcommand)]
 pub enum AuditLogCommand {
-    /// Walk the hash chain; exit 1 at the first entry edited, removed or out of place.
-    Verify,
+    /// Walk the hash chain; exit 1 at the first entry edited, removed or out of place. Prints
+    /// the head (the newest entry's hash) to keep outside the database.
+    Verify {
+        /// A head printed by an earlier run: the log must still hold that entry, so entries
+        /// cut from its end since then are caught.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -189,8 +195,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bank { command } => bank(config, command).await,
         Command::AuditLog {
-            command: AuditLogCommand::Verify,
-        } => verify_audit_log(&config).await,
+            command: AuditLogCommand::Verify { anchor },
+        } => verify_audit_log(&config, anchor.as_deref()).await,
         Command::Audit {
             input,
             organization,
@@ -486,19 +492,33 @@ fn render(
     Ok(())
 }
 
-async fn verify_audit_log(config: &Config) -> anyhow::Result<()> {
-    use crate::db::audit::{Verdict, verify};
+async fn verify_audit_log(config: &Config, anchor: Option<&str>) -> anyhow::Result<()> {
+    use crate::db::audit::{Verdict, head, holds, verify};
     let db = db::connect(&config.database.url).await?;
     db::migrate(&db).await?;
-    match verify(&db).await? {
-        Verdict::Intact { entries, chained } => {
-            out!("audit log intact: {entries} entries, {chained} of them chained");
-            Ok(())
-        }
+    let (entries, chained) = match verify(&db).await? {
+        Verdict::Intact { entries, chained } => (entries, chained),
         Verdict::Broken { id, reason } => {
             anyhow::bail!("audit log broken at entry {id}: {reason}")
         }
+    };
+    if let Some(anchor) = anchor
+        && !holds(&db, anchor.trim()).await?
+    {
+        anyhow::bail!(
+            "audit log cut short: the anchored entry {} is no longer in it (entries were removed from its end, or the anchor comes from another log)",
+            anchor.trim()
+        );
     }
+    out!("audit log intact: {entries} entries, {chained} of them chained");
+    if let Some(h) = head(&db).await? {
+        out!(
+            "head: entry {} {} (keep it outside the database; `audit-log verify --anchor HASH` later shows nothing was cut from the end)",
+            h.id,
+            h.hash.unwrap_or_default()
+        );
+    }
+    Ok(())
 }
 
 async fn audit(

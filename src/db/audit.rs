@@ -172,6 +172,25 @@ pub async fn verify(db: &impl ConnectionTrait) -> DbResult<Verdict> {
     })
 }
 
+/// The newest chained entry: its hash, kept outside the database, lets `holds` show later
+/// that nothing was cut from the end of the log (which the chain alone cannot).
+pub async fn head(db: &impl ConnectionTrait) -> DbResult<Option<audit_entry::Model>> {
+    Ok(AuditEntry::find()
+        .filter(audit_entry::Column::Hash.is_not_null())
+        .order_by_desc(audit_entry::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// Whether a chained entry has `hash` (an anchor taken earlier from `head`).
+pub async fn holds(db: &impl ConnectionTrait, hash: &str) -> DbResult<bool> {
+    Ok(AuditEntry::find()
+        .filter(audit_entry::Column::Hash.eq(hash))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 pub async fn list(
     db: &impl ConnectionTrait,
     before_id: Option<i64>,

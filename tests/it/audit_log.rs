@@ -89,3 +89,43 @@ async fn a_removed_entry_is_caught() {
         v => panic!("not caught: {v:?}"),
     }
 }
+
+#[tokio::test]
+async fn entries_cut_from_the_end_are_caught_against_an_anchor() {
+    let (app, entries) = logged_app().await;
+    let out = cli_verify(&app);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let head = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("head: entry "))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or_else(|| panic!("a head in {stdout}"))
+        .to_string();
+    assert_eq!(Some(&head), entries.last().unwrap().hash.as_ref());
+
+    // The newest entry is removed: the chain alone still holds, the anchor does not.
+    audit_entry::Entity::delete_by_id(entries.last().unwrap().id)
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    assert!(cli_verify(&app).status.success());
+    let out = cli_command(&["audit-log", "verify", "--anchor", &head])
+        .env("DATABASE_URL", &app.state.config.database.url)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cut short"), "{err}");
+    // An anchor the log still holds passes.
+    let older = entries[entries.len() - 2].hash.clone().unwrap();
+    let out = cli_command(&["audit-log", "verify", "--anchor", &older])
+        .env("DATABASE_URL", &app.state.config.database.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
