@@ -44,8 +44,11 @@ pub async fn list(
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
     let job = jobs::get(&app.db, id, viewer.org_scope()).await?;
+    let invited = invitations::list_for_job(&app.db, job.id).await?;
+    let ids: Vec<i64> = invited.iter().filter_map(|i| i.interview_id).collect();
+    let decided = db::decisions::standing(&app.db, &ids).await?;
     let mut out = Vec::new();
-    for inv in invitations::list_for_job(&app.db, job.id).await? {
+    for inv in invited {
         let interview = match inv.interview_id {
             Some(i) => Some(interviews::get(&app.db, i).await?),
             None => None,
@@ -65,6 +68,12 @@ pub async fn list(
             "started_at": interview.as_ref().map(|i| i.started_at),
             "completed_at": interview.as_ref().and_then(|i| i.completed_at),
             "overall": profile.as_ref().and_then(|p| p.overall.clone()),
+            // The candidate chose a person over the AI: no figures will come.
+            "alternative": interview.as_ref().is_some_and(|i| i.alternative_at.is_some()),
+            // The decision that stands, if a person has made one.
+            "decision": inv.interview_id.and_then(|i| decided.get(&i)).map(|&advanced| {
+                if advanced { db::decisions::ADVANCED } else { db::decisions::NOT_ADVANCED }
+            }),
             "resume": resume.map(|r| json!({ "filename": r.filename, "facts": r.facts })),
         }));
     }

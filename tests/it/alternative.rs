@@ -10,7 +10,7 @@ use crate::helpers::*;
 async fn a_candidate_who_chooses_a_person_is_asked_everything_and_never_scored() {
     let app = spawn_app().await;
     let (_, recruiter, admin) = org_with_staff(&app).await;
-    let (_, link) = role_with_invite(&recruiter, "ada@example.com").await;
+    let (job, link) = role_with_invite(&recruiter, "ada@example.com").await;
     let (candidate, id) = open_invite(&app, &link).await;
 
     // The disclosure offers the alternative in words, not only as a button.
@@ -112,6 +112,12 @@ async fn a_candidate_who_chooses_a_person_is_asked_everything_and_never_scored()
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    // The role's candidate list says both, where recruiters look first.
+    let listed = recruiter.get(&format!("/api/jobs/{job}/candidates")).await;
+    let ada = &listed.body["candidates"][0];
+    assert_eq!(ada["alternative"], true, "{ada}");
+    assert_eq!(ada["decision"], "advanced", "{ada}");
+    assert!(ada["overall"].is_null(), "{ada}");
     let log = admin.get("/api/admin/audit-log").await;
     assert!(
         log.body.to_string().contains("decision_recorded"),
