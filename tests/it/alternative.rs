@@ -90,17 +90,7 @@ async fn a_candidate_who_chooses_a_person_is_asked_everything_and_never_scored()
     assert!(s.body["profile"].is_null());
     assert_eq!(s.body["alternative_process"], true);
     // The printable profile says why it has no figures, and claims no estimates.
-    let (status, _, pdf) = recruiter
-        .bytes(
-            reqwest::Method::GET,
-            &format!("/api/interviews/{id}/profile.pdf"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let doc = lopdf::Document::load_mem(&pdf).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    let text = doc.extract_text(&pages).unwrap();
+    let text = profile_pdf_text(&recruiter, id).await;
     assert!(text.contains("alternative process"), "{text}");
     assert!(!text.contains("estimates made by software"), "{text}");
 

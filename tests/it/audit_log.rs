@@ -27,10 +27,7 @@ async fn logged_app() -> (TestApp, Vec<audit_entry::Model>) {
 }
 
 fn cli_verify(app: &TestApp) -> std::process::Output {
-    cli_command(&["audit-log", "verify"])
-        .env("DATABASE_URL", &app.state.config.database.url)
-        .output()
-        .unwrap()
+    cli_on(app, &["audit-log", "verify"])
 }
 
 #[tokio::test]
@@ -110,19 +107,13 @@ async fn entries_cut_from_the_end_are_caught_against_an_anchor() {
         .await
         .unwrap();
     assert!(cli_verify(&app).status.success());
-    let out = cli_command(&["audit-log", "verify", "--anchor", &head])
-        .env("DATABASE_URL", &app.state.config.database.url)
-        .output()
-        .unwrap();
+    let out = cli_on(&app, &["audit-log", "verify", "--anchor", &head]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cut short"), "{err}");
     // An anchor the log still holds passes.
     let older = entries[entries.len() - 2].hash.clone().unwrap();
-    let out = cli_command(&["audit-log", "verify", "--anchor", &older])
-        .env("DATABASE_URL", &app.state.config.database.url)
-        .output()
-        .unwrap();
+    let out = cli_on(&app, &["audit-log", "verify", "--anchor", &older]);
     assert!(
         out.status.success(),
         "{}",

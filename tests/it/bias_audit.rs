@@ -162,18 +162,21 @@ async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit()
         }
     }
 
-    let out = cli_command(&[
-        "audit",
-        "--organization",
-        &org.to_string(),
-        "--mode",
-        "scoring",
-        "--format",
-        "json",
-    ])
-    .env("DATABASE_URL", &app.state.config.database.url)
-    .output()
-    .unwrap();
+    let org_audit = |mode: &str| {
+        cli_on(
+            &app,
+            &[
+                "audit",
+                "--organization",
+                &org.to_string(),
+                "--mode",
+                mode,
+                "--format",
+                "json",
+            ],
+        )
+    };
+    let out = org_audit("scoring");
     assert!(
         out.status.success(),
         "{}",
@@ -186,21 +189,7 @@ async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit()
     assert_eq!(sex["categories"].as_array().unwrap().len(), 2);
 
     // Selection mode counts the decisions people recorded; none yet is said in words.
-    let selection = || {
-        cli_command(&[
-            "audit",
-            "--organization",
-            &org.to_string(),
-            "--mode",
-            "selection",
-            "--format",
-            "json",
-        ])
-        .env("DATABASE_URL", &app.state.config.database.url)
-        .output()
-        .unwrap()
-    };
-    let out = selection();
+    let out = org_audit("selection");
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("has a recorded decision yet"),
@@ -255,7 +244,7 @@ async fn self_identification_stays_apart_and_feeds_the_organizations_own_audit()
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
 
-    let out = selection();
+    let out = org_audit("selection");
     assert!(
         out.status.success(),
         "{}",

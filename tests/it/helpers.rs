@@ -401,6 +401,30 @@ impl Base for ExternalApp {
     }
 }
 
+/// The `interviewer` binary with `args` against `app`'s database, run to its end.
+pub fn cli_on(app: &TestApp, args: &[&str]) -> std::process::Output {
+    cli_command(args)
+        .env("DATABASE_URL", &app.state.config.database.url)
+        .output()
+        .expect("the interviewer binary runs")
+}
+
+/// The text of interview `id`'s printable profile, as `client` downloads it.
+pub async fn profile_pdf_text(client: &Client, id: i64) -> String {
+    let (status, headers, pdf) = client
+        .bytes(
+            reqwest::Method::GET,
+            &format!("/api/interviews/{id}/profile.pdf"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
 /// The `interviewer` binary with `args`, run from the project root without this shell's
 /// configuration overrides, so the embedded defaults apply.
 pub fn cli_command(args: &[&str]) -> std::process::Command {

@@ -27,10 +27,7 @@ async fn the_stop_switch_halts_new_interviews_and_scoring_until_it_is_turned_off
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert!(r.body["ai_paused_at"].is_string());
     answer_to_the_end(&candidate, id).await;
-    let out = cli_command(&["score", &id.to_string()])
-        .env("DATABASE_URL", &app.state.config.database.url)
-        .output()
-        .unwrap();
+    let out = cli_on(&app, &["score", &id.to_string()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("paused AI scoring"), "{err}");

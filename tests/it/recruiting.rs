@@ -355,18 +355,7 @@ async fn a_resume_grounds_the_interviewers_questions_and_a_profile_prints_to_pdf
     );
 
     // The printable profile as a PDF, for staff; not for the candidate of a hiring interview.
-    let (status, headers, bytes) = recruiter
-        .bytes(
-            reqwest::Method::GET,
-            &format!("/api/interviews/{id}/profile.pdf"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers["content-type"], "application/pdf");
-    let doc = lopdf::Document::load_mem(&bytes).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    let text = doc.extract_text(&pages).unwrap();
+    let text = profile_pdf_text(&recruiter, id).await;
     assert!(text.contains("Interview profile: Ada Lovelace"), "{text}");
     assert!(text.contains("estimates made by software"), "{text}");
     let (status, _, _) = candidate
