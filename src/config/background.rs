@@ -4,6 +4,8 @@
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use super::within;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MailConfig {
@@ -78,46 +80,60 @@ impl Default for WebhooksConfig {
 
 impl MailConfig {
     pub(super) fn check(&self) -> Result<(), String> {
-        if !(1..=86_400).contains(&self.reminder_check_secs) {
-            return Err(format!(
-                "mail.reminder_check_secs {} is out of range; use 1..=86400 (default 300)",
-                self.reminder_check_secs
-            ));
-        }
-        if !(1..=300).contains(&self.timeout_secs) {
-            return Err(format!(
-                "mail.timeout_secs {} is out of range; use 1..=300 (default 20)",
-                self.timeout_secs
-            ));
-        }
+        within(
+            "mail.reminder_check_secs",
+            self.reminder_check_secs,
+            1..=86_400,
+            "default 300",
+        )?;
+        within(
+            "mail.timeout_secs",
+            self.timeout_secs,
+            1..=300,
+            "default 20",
+        )?;
         Ok(())
     }
 }
 
 impl RetentionConfig {
     pub(super) fn check(&self) -> Result<(), String> {
-        if !(1..=86_400).contains(&self.check_secs) {
-            return Err(format!(
-                "retention.check_secs {} is out of range; use 1..=86400 (default 3600)",
-                self.check_secs
-            ));
-        }
+        within(
+            "retention.check_secs",
+            self.check_secs,
+            1..=86_400,
+            "default 3600",
+        )?;
         Ok(())
     }
 }
 
 impl WebhooksConfig {
     pub(super) fn check(&self) -> Result<(), String> {
-        if !(10..=60_000).contains(&self.poll_ms)
-            || !(10..=3_600_000).contains(&self.retry_base_ms)
-            || !(1..=20).contains(&self.max_attempts)
-            || !(1..=120).contains(&self.timeout_secs)
-        {
-            return Err(format!(
-                "webhooks: poll_ms {} (10..=60000), retry_base_ms {} (10..=3600000), max_attempts {} (1..=20) or timeout_secs {} (1..=120) is out of range",
-                self.poll_ms, self.retry_base_ms, self.max_attempts, self.timeout_secs
-            ));
-        }
+        within(
+            "webhooks.poll_ms",
+            self.poll_ms,
+            10..=60_000,
+            "default 1000",
+        )?;
+        within(
+            "webhooks.retry_base_ms",
+            self.retry_base_ms,
+            10..=3_600_000,
+            "default 10000",
+        )?;
+        within(
+            "webhooks.max_attempts",
+            self.max_attempts,
+            1..=20,
+            "default 8",
+        )?;
+        within(
+            "webhooks.timeout_secs",
+            self.timeout_secs,
+            1..=120,
+            "default 10",
+        )?;
         Ok(())
     }
 }

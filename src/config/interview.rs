@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::within;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InterviewConfig {
@@ -72,12 +74,12 @@ impl InterviewConfig {
         if self.invite_ttl_hours <= 0 {
             return Err("interview.invite_ttl_hours must be positive".into());
         }
-        if !(5..=1800).contains(&self.max_audio_secs) {
-            return Err(format!(
-                "interview.max_audio_secs {} is out of range; use 5..=1800 (default 600)",
-                self.max_audio_secs
-            ));
-        }
+        within(
+            "interview.max_audio_secs",
+            self.max_audio_secs,
+            5..=1800,
+            "default 600",
+        )?;
         if self.max_code_bytes < 1024 || self.max_answer_bytes < 256 {
             return Err("interview.max_code_bytes must be at least 1024 and interview.max_answer_bytes at least 256".into());
         }
@@ -105,12 +107,12 @@ impl ContentConfig {
 
 impl ScoringConfig {
     pub(super) fn check(&self) -> Result<(), String> {
-        if !(50..=5000).contains(&self.min_pause_ms) {
-            return Err(format!(
-                "scoring.min_pause_ms {} is out of range; use 50..=5000 (default 250)",
-                self.min_pause_ms
-            ));
-        }
+        within(
+            "scoring.min_pause_ms",
+            self.min_pause_ms,
+            50..=5000,
+            "default 250",
+        )?;
         Ok(())
     }
 }

@@ -4,6 +4,8 @@
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use super::within;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LlmConfig {
@@ -47,24 +49,24 @@ impl LlmConfig {
                 );
             }
         }
-        if self.timeout_ms == 0 || self.timeout_ms > 120_000 {
-            return Err(format!(
-                "llm.timeout_ms {} is out of range; use 1..=120000 (default 8000)",
-                self.timeout_ms
-            ));
-        }
-        if self.grade_timeout_ms < 1_000 || self.grade_timeout_ms > 600_000 {
-            return Err(format!(
-                "llm.grade_timeout_ms {} is out of range; use 1000..=600000 (default 60000)",
-                self.grade_timeout_ms
-            ));
-        }
-        if !(40..=1000).contains(&self.max_question_chars) {
-            return Err(format!(
-                "llm.max_question_chars {} is out of range; use 40..=1000",
-                self.max_question_chars
-            ));
-        }
+        within(
+            "llm.timeout_ms",
+            self.timeout_ms,
+            1..=120_000,
+            "default 8000",
+        )?;
+        within(
+            "llm.grade_timeout_ms",
+            self.grade_timeout_ms,
+            1_000..=600_000,
+            "default 60000",
+        )?;
+        within(
+            "llm.max_question_chars",
+            self.max_question_chars,
+            40..=1000,
+            "",
+        )?;
         Ok(())
     }
 }

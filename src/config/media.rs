@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::within;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AvatarConfig {
@@ -117,12 +119,7 @@ impl AvatarConfig {
         if !matches!(self.msaa, 1 | 4) {
             return Err(format!("avatar.msaa {} must be 1 or 4", self.msaa));
         }
-        if !(1..=60).contains(&self.fps) {
-            return Err(format!(
-                "avatar.fps {} is out of range; use 1..=60",
-                self.fps
-            ));
-        }
+        within("avatar.fps", self.fps, 1..=60, "")?;
         Ok(())
     }
 }
@@ -148,18 +145,18 @@ impl RtcConfig {
                 ));
             }
         }
-        if !(6_000..=510_000).contains(&self.audio_bitrate) {
-            return Err(format!(
-                "rtc.audio_bitrate {} is out of range; use 6000..=510000 (default 32000)",
-                self.audio_bitrate
-            ));
-        }
-        if !(50_000..=8_000_000).contains(&self.video_bitrate) {
-            return Err(format!(
-                "rtc.video_bitrate {} is out of range; use 50000..=8000000 (default 800000)",
-                self.video_bitrate
-            ));
-        }
+        within(
+            "rtc.audio_bitrate",
+            self.audio_bitrate,
+            6_000..=510_000,
+            "default 32000",
+        )?;
+        within(
+            "rtc.video_bitrate",
+            self.video_bitrate,
+            50_000..=8_000_000,
+            "default 800000",
+        )?;
         if !(1..=60).contains(&self.video_fps)
             || self.idle_fps == 0
             || self.idle_fps > self.video_fps
@@ -169,12 +166,7 @@ impl RtcConfig {
                 self.video_fps, self.idle_fps
             ));
         }
-        if !(0.5..=60.0).contains(&self.keyframe_secs) {
-            return Err(format!(
-                "rtc.keyframe_secs {} is out of range; use 0.5..=60",
-                self.keyframe_secs
-            ));
-        }
+        within("rtc.keyframe_secs", self.keyframe_secs, 0.5..=60.0, "")?;
         Ok(())
     }
 }
@@ -184,18 +176,18 @@ impl LiveConfig {
         if self.prompt_after_secs == 0 || self.end_after_secs == 0 || self.reconnect_secs == 0 {
             return Err("live.prompt_after_secs, live.end_after_secs and live.reconnect_secs must be positive".into());
         }
-        if !(500..=10_000).contains(&self.max_pause_ms) {
-            return Err(format!(
-                "live.max_pause_ms {} is out of range; use 500..=10000 (default 3000)",
-                self.max_pause_ms
-            ));
-        }
-        if !(100..=2000).contains(&self.barge_in_ms) {
-            return Err(format!(
-                "live.barge_in_ms {} is out of range; use 100..=2000 (default 250)",
-                self.barge_in_ms
-            ));
-        }
+        within(
+            "live.max_pause_ms",
+            self.max_pause_ms,
+            500..=10_000,
+            "default 3000",
+        )?;
+        within(
+            "live.barge_in_ms",
+            self.barge_in_ms,
+            100..=2000,
+            "default 250",
+        )?;
         Ok(())
     }
 }

@@ -129,6 +129,29 @@ impl Config {
     }
 }
 
+/// Setting `key`'s `value` within `range`, or a message saying what is allowed (and `note`:
+/// the default, what the value means).
+fn within<T: PartialOrd + std::fmt::Display>(
+    key: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+    note: &str,
+) -> Result<(), String> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    let note = if note.is_empty() {
+        String::new()
+    } else {
+        format!(" ({note})")
+    };
+    Err(format!(
+        "{key} {value} is out of range; use {}..={}{note}",
+        range.start(),
+        range.end()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +217,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("nope"), "{e}");
+        let e = Config::load_from(None, env(&[("INTERVIEWER__WEBHOOKS__MAX_ATTEMPTS", "0")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("webhooks.max_attempts 0 is out of range; use 1..=20 (default 8)"),
+            "{e}"
+        );
+        let e = Config::load_from(None, env(&[("INTERVIEWER__TTS__LENGTH_SCALE", "3.5")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("tts.length_scale 3.5 is out of range"), "{e}");
     }
 
     #[test]

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::within;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SttConfig {
@@ -86,36 +88,31 @@ impl Default for TtsConfig {
 
 impl SttConfig {
     pub(super) fn check(&self) -> Result<(), String> {
-        if self.threads == 0 || self.threads > 64 {
-            return Err(format!(
-                "stt.threads {} is out of range; use 1..=64",
-                self.threads
-            ));
-        }
-        if !(0.2..=0.95).contains(&self.vad_threshold) {
-            return Err(format!(
-                "stt.vad_threshold {} is out of range; use 0.2..=0.95 (default 0.5)",
-                self.vad_threshold
-            ));
-        }
+        within("stt.threads", self.threads, 1..=64, "")?;
+        within(
+            "stt.vad_threshold",
+            self.vad_threshold,
+            0.2..=0.95,
+            "default 0.5",
+        )?;
         Ok(())
     }
 }
 
 impl TtsConfig {
     pub(super) fn check(&self) -> Result<(), String> {
-        if !(0.5..=2.0).contains(&self.length_scale) {
-            return Err(format!(
-                "tts.length_scale {} is out of range; use 0.5..=2.0 (default 1.0; above 1 is slower)",
-                self.length_scale
-            ));
-        }
-        if self.sentence_pause_ms > 2000 {
-            return Err(format!(
-                "tts.sentence_pause_ms {} is out of range; use 0..=2000 (default 200)",
-                self.sentence_pause_ms
-            ));
-        }
+        within(
+            "tts.length_scale",
+            self.length_scale,
+            0.5..=2.0,
+            "default 1.0; above 1 is slower",
+        )?;
+        within(
+            "tts.sentence_pause_ms",
+            self.sentence_pause_ms,
+            0..=2000,
+            "default 200",
+        )?;
         Ok(())
     }
 }
