@@ -1,6 +1,7 @@
 //! Retention: how long an organization keeps its candidates' transcripts, recordings and
-//! self-identification, and `expire`, which removes what has outlived its period. Run by
-//! `privacy::retention` in the background and by `interviewer retention run`.
+//! self-identification, and how long practice interviews (no organization's) are kept; and
+//! `expire`, which removes what has outlived its period. Run by `privacy::retention` in the
+//! background and by `interviewer retention run`.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -16,7 +17,7 @@ use super::entities::{
     auth_session, demographic, interview, invitation, retention_policy, turn_recording, user,
 };
 use super::erasure::{Erased, remove_interviews, remove_invitations};
-use super::interviews::status;
+use super::interviews::{MODE_PRACTICE, status};
 use crate::auth::Role;
 
 /// Days each kind of data is kept after an interview ends (recordings: after they were
@@ -65,26 +66,61 @@ impl From<&retention_policy::Model> for Policy {
     }
 }
 
-pub async fn get(db: &impl ConnectionTrait, organization_id: i64) -> DbResult<Option<Policy>> {
+/// Whose data a policy governs: an organization's hiring interviews, or every practice
+/// interview (stored as the policy without an organization).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Organization(i64),
+    Practice,
+}
+
+impl Scope {
+    fn policy_filter(self) -> Condition {
+        match self {
+            Scope::Organization(org) => {
+                Condition::all().add(retention_policy::Column::OrganizationId.eq(org))
+            }
+            Scope::Practice => {
+                Condition::all().add(retention_policy::Column::OrganizationId.is_null())
+            }
+        }
+    }
+
+    fn interview_filter(self) -> Condition {
+        match self {
+            Scope::Organization(org) => {
+                Condition::all().add(interview::Column::OrganizationId.eq(org))
+            }
+            Scope::Practice => Condition::all()
+                .add(interview::Column::OrganizationId.is_null())
+                .add(interview::Column::Mode.eq(MODE_PRACTICE)),
+        }
+    }
+}
+
+pub async fn get(db: &impl ConnectionTrait, scope: Scope) -> DbResult<Option<Policy>> {
     Ok(retention_policy::Entity::find()
-        .filter(retention_policy::Column::OrganizationId.eq(organization_id))
+        .filter(scope.policy_filter())
         .one(db)
         .await?
         .as_ref()
         .map(Policy::from))
 }
 
-/// Sets (or replaces) an organization's policy; the caller validated it.
-pub async fn set(db: &impl ConnectionTrait, organization_id: i64, p: Policy) -> DbResult<()> {
+/// Sets (or replaces) a policy; the caller validated it.
+pub async fn set(db: &impl ConnectionTrait, scope: Scope, p: Policy) -> DbResult<()> {
     let existing = retention_policy::Entity::find()
-        .filter(retention_policy::Column::OrganizationId.eq(organization_id))
+        .filter(scope.policy_filter())
         .one(db)
         .await?;
     let now = super::now();
     let mut row: retention_policy::ActiveModel = match existing {
         Some(r) => r.into(),
         None => retention_policy::ActiveModel {
-            organization_id: Set(Some(organization_id)),
+            organization_id: Set(match scope {
+                Scope::Organization(org) => Some(org),
+                Scope::Practice => None,
+            }),
             created_at: Set(now),
             ..Default::default()
         },
@@ -97,42 +133,38 @@ pub async fn set(db: &impl ConnectionTrait, organization_id: i64, p: Policy) -> 
     Ok(())
 }
 
-/// What one organization's expiry removed.
+/// What one policy's expiry removed: an organization's (practice interviews: none).
 #[derive(Debug, Serialize)]
 pub struct Expired {
-    pub organization_id: i64,
+    pub organization_id: Option<i64>,
     #[serde(flatten)]
     pub removed: Erased,
 }
 
-/// Applies every organization's policy as of `now`; one transaction and one audit entry per
-/// organization that had something to remove. Organizations without a policy keep
-/// everything.
+/// Applies every policy as of `now`; one transaction and one audit entry per policy that had
+/// something to remove. Organizations without a policy keep everything, and so do practice
+/// interviews while no practice policy is set.
 pub async fn expire(db: &DatabaseConnection, now: DateTime<Utc>) -> DbResult<Vec<Expired>> {
     let policies = retention_policy::Entity::find().all(db).await?;
     let mut out = Vec::new();
     for p in &policies {
-        let Some(org) = p.organization_id else {
-            continue;
-        };
+        let org = p.organization_id;
+        let scope = org.map_or(Scope::Practice, Scope::Organization);
         let txn = db.begin().await?;
-        let removed = expire_one(&txn, org, Policy::from(p), now).await?;
+        let removed = expire_one(&txn, scope, Policy::from(p), now).await?;
         if removed != Erased::default() {
             let system = Actor {
                 user_id: None,
                 role: "system",
-                organization_id: Some(org),
+                organization_id: org,
             };
             let detail = json!({ "policy": Policy::from(p), "removed": &removed });
-            super::audit::record(
-                &txn,
-                &system,
-                "retention_expired",
-                "organization",
-                Some(org),
-                detail,
-            )
-            .await?;
+            let target = if org.is_some() {
+                "organization"
+            } else {
+                "practice"
+            };
+            super::audit::record(&txn, &system, "retention_expired", target, org, detail).await?;
             out.push(Expired {
                 organization_id: org,
                 removed,
@@ -223,7 +255,7 @@ async fn remove_orphan_accounts(txn: &impl ConnectionTrait) -> DbResult<u64> {
 
 async fn expire_one(
     txn: &impl ConnectionTrait,
-    org: i64,
+    scope: Scope,
     p: Policy,
     now: DateTime<Utc>,
 ) -> DbResult<Erased> {
@@ -237,7 +269,7 @@ async fn expire_one(
         .select_only()
         .column(interview::Column::Id)
         .column(interview::Column::InvitationId)
-        .filter(interview::Column::OrganizationId.eq(org))
+        .filter(scope.interview_filter())
         .filter(interview::Column::Status.is_in(finished))
         .filter(
             Condition::any()
@@ -256,24 +288,27 @@ async fn expire_one(
     remove_invitations(txn, invitations, &mut out).await?;
 
     // Recordings older than theirs, of interviews that remain.
-    let org_interviews = interview::Entity::find()
+    let scoped_interviews = interview::Entity::find()
         .select_only()
         .column(interview::Column::Id)
-        .filter(interview::Column::OrganizationId.eq(org))
+        .filter(scope.interview_filter())
         .into_query();
     out.recordings += turn_recording::Entity::delete_many()
-        .filter(turn_recording::Column::InterviewId.in_subquery(org_interviews))
+        .filter(turn_recording::Column::InterviewId.in_subquery(scoped_interviews))
         .filter(turn_recording::Column::CreatedAt.lte(before(p.recordings_days)))
         .exec(txn)
         .await?
         .rows_affected;
 
-    out.demographics += demographic::Entity::delete_many()
-        .filter(demographic::Column::OrganizationId.eq(org))
-        .filter(demographic::Column::CreatedAt.lte(before(p.demographics_days)))
-        .exec(txn)
-        .await?
-        .rows_affected;
+    // Self-identification is only ever given to an organization, for its audits.
+    if let Scope::Organization(org) = scope {
+        out.demographics += demographic::Entity::delete_many()
+            .filter(demographic::Column::OrganizationId.eq(org))
+            .filter(demographic::Column::CreatedAt.lte(before(p.demographics_days)))
+            .exec(txn)
+            .await?
+            .rows_affected;
+    }
 
     Ok(out)
 }

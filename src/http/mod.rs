@@ -441,6 +441,18 @@ fn table() -> Vec<Route> {
             put(privacy::set_retention),
         ),
         r(
+            M::GET,
+            "/api/admin/practice/retention",
+            Admin,
+            get(privacy::get_practice_retention),
+        ),
+        r(
+            M::PUT,
+            "/api/admin/practice/retention",
+            Admin,
+            put(privacy::set_practice_retention),
+        ),
+        r(
             M::DELETE,
             "/api/admin/sessions",
             Admin,

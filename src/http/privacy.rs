@@ -1,10 +1,10 @@
 //! A candidate's data rights, carried out by an admin (found by e-mail, exported, erased)
-//! or asked for by the candidate themselves (their own export); and each organization's
-//! retention periods. Every call is in the audit log; an erasure leaves only a tombstone
+//! or asked for by the candidate themselves (their own export); each organization's
+//! retention periods, and those of practice interviews. Every call is in the audit log; an erasure leaves only a tombstone
 //! there, which counts what was removed and names no one.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::json;
@@ -13,7 +13,7 @@ use super::error::ApiError;
 use super::extract::{Json, Viewer};
 use crate::app::AppState;
 use crate::auth::Role;
-use crate::db::retention::Policy;
+use crate::db::retention::{Policy, Scope};
 use crate::db::{self, candidate_data, erasure, organizations, retention, users};
 use crate::privacy::export;
 
@@ -130,7 +130,7 @@ pub async fn get_retention(
     Path(org): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
     organizations::get(&app.db, org).await?;
-    let policy = retention::get(&app.db, org).await?;
+    let policy = retention::get(&app.db, Scope::Organization(org)).await?;
     Ok(axum::Json(
         json!({ "organization_id": org, "policy": policy }),
     ))
@@ -146,18 +146,51 @@ pub async fn set_retention(
 ) -> Result<impl IntoResponse, ApiError> {
     policy.validate().map_err(ApiError::BadRequest)?;
     organizations::get(&app.db, org).await?;
-    retention::set(&app.db, org, policy).await?;
+    store_policy(&app, &viewer, Scope::Organization(org), policy).await?;
+    Ok(axum::Json(
+        json!({ "organization_id": org, "policy": policy }),
+    ))
+}
+
+/// How long practice interviews (every candidate's own, no organization's) are kept.
+pub async fn get_practice_retention(
+    State(app): State<AppState>,
+) -> Result<impl IntoResponse, ApiError> {
+    let policy = retention::get(&app.db, Scope::Practice).await?;
+    Ok(axum::Json(json!({ "scope": "practice", "policy": policy })))
+}
+
+/// Sets how long practice interviews are kept (`demographics_days` has nothing to govern:
+/// practice asks for no self-identification).
+pub async fn set_practice_retention(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Json(policy): Json<Policy>,
+) -> Result<impl IntoResponse, ApiError> {
+    policy.validate().map_err(ApiError::BadRequest)?;
+    store_policy(&app, &viewer, Scope::Practice, policy).await?;
+    Ok(axum::Json(json!({ "scope": "practice", "policy": policy })))
+}
+
+async fn store_policy(
+    app: &AppState,
+    viewer: &Viewer,
+    scope: Scope,
+    policy: Policy,
+) -> Result<(), ApiError> {
+    retention::set(&app.db, scope, policy).await?;
+    let (target, id) = match scope {
+        Scope::Organization(org) => ("organization", Some(org)),
+        Scope::Practice => ("practice", None),
+    };
     db::audit::record(
         &app.db,
         &viewer.actor(),
         "retention_set",
-        "organization",
-        Some(org),
+        target,
+        id,
         json!(policy),
     )
     .await?;
-    Ok((
-        StatusCode::OK,
-        axum::Json(json!({ "organization_id": org, "policy": policy })),
-    ))
+    Ok(())
 }

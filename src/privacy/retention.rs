@@ -20,7 +20,7 @@ pub async fn run(db: DatabaseConnection, every: Duration, cancel: CancellationTo
         match crate::db::retention::expire(&db, crate::db::now()).await {
             Ok(expired) => {
                 for e in expired {
-                    tracing::info!(organization = e.organization_id, removed = ?e.removed,
+                    tracing::info!(organization = ?e.organization_id, removed = ?e.removed,
                         "retention: data past its period removed");
                 }
             }

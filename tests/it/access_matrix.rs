@@ -334,7 +334,7 @@ fn sample_body(method: &Method, path: &str, bank: i64) -> Option<Value> {
         "/api/admin/organizations/{id}/notices" => {
             json!({ "text": "We assess your answers; ask recruiting@acme.example for an alternative." })
         }
-        "/api/admin/organizations/{id}/retention" => {
+        "/api/admin/organizations/{id}/retention" | "/api/admin/practice/retention" => {
             json!({ "transcripts_days": 365, "recordings_days": 90, "demographics_days": 365 })
         }
         "/api/interviews/{id}/decisions" => {

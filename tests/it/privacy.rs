@@ -407,6 +407,119 @@ async fn retention_periods_expire_transcripts_recordings_and_self_identification
     );
 }
 
+#[tokio::test]
+async fn practice_interviews_expire_under_the_practice_policy() {
+    let s = setup(|c| c.retention.check_secs = 1).await;
+    let db = &s.app.state.db;
+    // A hiring interview of an organization without a policy: kept whatever practice does.
+    let (_, hiring) = finished_interview(&s.app, &s.recruiter, "ada@example.com").await;
+
+    let mut learner = Client::anonymous(&s.app);
+    let r = learner
+        .post(
+            "/api/auth/signup",
+            json!({ "email": "learner@example.com", "password": PASSWORD, "name": "Lea" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    learner.adopt(&r);
+    let bank = learner.get("/api/practice/banks").await.body["banks"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = learner
+        .post(
+            "/api/practice/interviews",
+            json!({ "bank_id": bank, "questions": 1 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let practice = r.body["id"].as_i64().unwrap();
+    say(
+        &learner,
+        practice,
+        json!({ "type": "consent", "accepted": true }),
+    )
+    .await;
+    for text in [
+        "I would keep a map from value to index.",
+        "No.",
+        "No.",
+        "No.",
+    ] {
+        let out = say(
+            &learner,
+            practice,
+            json!({ "type": "answer", "text": text }),
+        )
+        .await;
+        if out["state"]["status"] == "completed" {
+            break;
+        }
+    }
+
+    // Kept until a practice policy is set; the policy is checked like any other.
+    let path = "/api/admin/practice/retention";
+    assert!(s.admin.get(path).await.body["policy"].is_null());
+    let r = s
+        .admin
+        .put(
+            path,
+            json!({ "transcripts_days": 4000, "recordings_days": 0, "demographics_days": 0 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    let r = s
+        .recruiter
+        .put(
+            path,
+            json!({ "transcripts_days": 0, "recordings_days": 0, "demographics_days": 0 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = s
+        .admin
+        .put(
+            path,
+            json!({ "transcripts_days": 0, "recordings_days": 0, "demographics_days": 0 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        s.admin.get(path).await.body["policy"]["transcripts_days"],
+        0
+    );
+    wait_until("the practice interview expires", || async move {
+        interviewer::db::interviews::get(db, practice)
+            .await
+            .is_err()
+    })
+    .await;
+    assert!(
+        interviewer::db::interviews::get(db, hiring).await.is_ok(),
+        "an organization's interview is not practice"
+    );
+    // The learner keeps their account (they signed up for it) and sees no interview.
+    let mine = learner.get("/api/me/interviews").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(
+        !mine
+            .body
+            .to_string()
+            .contains(&format!("\"id\":{practice}")),
+        "{:?}",
+        mine.body
+    );
+    let log = s.admin.get("/api/admin/audit-log?limit=500").await.body;
+    assert!(
+        log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "retention_expired" && e["target_type"] == "practice"),
+        "{log}"
+    );
+}
+
 async fn wait_until<F, Fut>(what: &str, mut done: F)
 where
     F: FnMut() -> Fut,
