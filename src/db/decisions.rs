@@ -49,14 +49,20 @@ pub async fn standing(
     db: &impl ConnectionTrait,
     interview_ids: &[i64],
 ) -> DbResult<HashMap<i64, bool>> {
-    let rows = decision::Entity::find()
-        .filter(decision::Column::InterviewId.is_in(interview_ids.iter().copied()))
-        .order_by_asc(decision::Column::Id)
-        .all(db)
-        .await?;
-    // Ascending ids: a later decision overwrites an earlier one.
-    Ok(rows
-        .into_iter()
-        .map(|d| (d.interview_id, d.outcome == ADVANCED))
-        .collect())
+    let mut out = HashMap::new();
+    // In slices, so that an organization's every interview stays under the databases'
+    // limits on bound parameters.
+    for ids in interview_ids.chunks(500) {
+        let rows = decision::Entity::find()
+            .filter(decision::Column::InterviewId.is_in(ids.iter().copied()))
+            .order_by_asc(decision::Column::Id)
+            .all(db)
+            .await?;
+        // Ascending ids: a later decision overwrites an earlier one.
+        out.extend(
+            rows.into_iter()
+                .map(|d| (d.interview_id, d.outcome == ADVANCED)),
+        );
+    }
+    Ok(out)
 }
