@@ -401,6 +401,31 @@ impl Base for ExternalApp {
     }
 }
 
+/// A candidate who signed up for practice as `email`, and a new practice interview of the
+/// first shipped bank with `questions` questions: the signed-in client and the interview id.
+pub async fn practice_interview(app: &TestApp, email: &str, questions: u32) -> (Client, i64) {
+    let mut me = Client::anonymous(app);
+    let r = me
+        .post(
+            "/api/auth/signup",
+            json!({ "email": email, "password": PASSWORD, "name": "Lea" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    me.adopt(&r);
+    let bank = me.get("/api/practice/banks").await.body["banks"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = me
+        .post(
+            "/api/practice/interviews",
+            json!({ "bank_id": bank, "questions": questions }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    (me, r.body["id"].as_i64().unwrap())
+}
+
 /// The `interviewer` binary with `args` against `app`'s database, run to its end.
 pub fn cli_on(app: &TestApp, args: &[&str]) -> std::process::Output {
     cli_command(args)

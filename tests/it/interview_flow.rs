@@ -324,26 +324,7 @@ async fn declining_consent_ends_without_questions() {
 #[tokio::test]
 async fn practice_mode_has_its_own_sign_up_and_stays_private() {
     let app = spawn_app().await;
-    let mut me = Client::anonymous(&app);
-    let r = me
-        .post(
-            "/api/auth/signup",
-            json!({ "email": "learner@example.com", "password": PASSWORD, "name": "Lea" }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    me.adopt(&r);
-    let bank = me.get("/api/practice/banks").await.body["banks"][0]["id"]
-        .as_i64()
-        .unwrap();
-    let r = me
-        .post(
-            "/api/practice/interviews",
-            json!({ "bank_id": bank, "questions": 2 }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED);
-    let id = r.body["id"].as_i64().unwrap();
+    let (me, id) = practice_interview(&app, "learner@example.com", 2).await;
     let out = say(&me, id, json!({ "type": "consent", "accepted": true })).await;
     assert!(texts(&out["turns"])[1].contains("Question 1 of 2"));
     let org = create_org(&app, "Snoops").await;

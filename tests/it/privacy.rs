@@ -414,26 +414,7 @@ async fn practice_interviews_expire_under_the_practice_policy() {
     // A hiring interview of an organization without a policy: kept whatever practice does.
     let (_, hiring) = finished_interview(&s.app, &s.recruiter, "ada@example.com").await;
 
-    let mut learner = Client::anonymous(&s.app);
-    let r = learner
-        .post(
-            "/api/auth/signup",
-            json!({ "email": "learner@example.com", "password": PASSWORD, "name": "Lea" }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    learner.adopt(&r);
-    let bank = learner.get("/api/practice/banks").await.body["banks"][0]["id"]
-        .as_i64()
-        .unwrap();
-    let r = learner
-        .post(
-            "/api/practice/interviews",
-            json!({ "bank_id": bank, "questions": 1 }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let practice = r.body["id"].as_i64().unwrap();
+    let (learner, practice) = practice_interview(&s.app, "learner@example.com", 1).await;
     say(
         &learner,
         practice,
