@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use super::Mode;
 use super::impact::{Outcome, Record};
-use crate::db::{self, DbResult};
+use crate::db::{self, DbError, DbResult};
 use crate::scoring::interview::stored_profile;
 
 type SelfIdentification = HashMap<i64, (Option<String>, Option<String>)>;
@@ -36,20 +36,40 @@ fn record(said: &SelfIdentification, candidate_user_id: i64, outcome: Outcome) -
     }
 }
 
-/// Records for `mode`.
+#[derive(Debug, thiserror::Error)]
+pub enum OwnAuditError {
+    #[error("nothing to audit: {}", none_yet(*.0))]
+    NothingYet(Mode),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Records for `mode`; none is an error that says why, for whoever asked.
 pub async fn records(
     db: &DatabaseConnection,
     organization_id: i64,
     mode: Mode,
-) -> DbResult<Vec<Record>> {
+) -> Result<Vec<Record>, OwnAuditError> {
+    let records = match mode {
+        Mode::Scoring => scoring_records(db, organization_id).await?,
+        Mode::Selection => selection_records(db, organization_id).await?,
+    };
+    if records.is_empty() {
+        return Err(OwnAuditError::NothingYet(mode));
+    }
+    Ok(records)
+}
+
+/// What an organization's audit in `mode` counts, for its title.
+pub fn counted(mode: Mode) -> &'static str {
     match mode {
-        Mode::Scoring => scoring_records(db, organization_id).await,
-        Mode::Selection => selection_records(db, organization_id).await,
+        Mode::Scoring => "scored interviews",
+        Mode::Selection => "hiring decisions",
     }
 }
 
-/// Why an organization's audit in `mode` has no records, in words for whoever asked.
-pub fn none_yet(mode: Mode) -> &'static str {
+/// Why an organization's audit in `mode` has no records.
+fn none_yet(mode: Mode) -> &'static str {
     match mode {
         Mode::Scoring => "none of the organization's interviews has been scored yet",
         Mode::Selection => {

@@ -75,15 +75,10 @@ pub(super) async fn audit(
             let org_row = db::organizations::get(&db, org)
                 .await
                 .map_err(|_| anyhow::anyhow!("there is no organization {org}"))?;
-            let what = match mode {
-                Mode::Scoring => "scored interviews",
-                Mode::Selection => "hiring decisions",
-            };
-            let records = bias::own::records(&db, org, mode).await?;
-            if records.is_empty() {
-                anyhow::bail!("nothing to audit: {}", bias::own::none_yet(mode));
-            }
-            (records, format!("{}'s {what}", org_row.name))
+            (
+                bias::own::records(&db, org, mode).await?,
+                format!("{}'s {}", org_row.name, bias::own::counted(mode)),
+            )
         }
         (None, None) => anyhow::bail!("give --input FILE.csv or --organization ID"),
     };

@@ -35,9 +35,9 @@ pub async fn run(
             "format must be json, csv or html".into(),
         ));
     }
-    let (mode, what) = match q.mode.as_deref().unwrap_or("scoring") {
-        "scoring" => (Mode::Scoring, "scored interviews"),
-        "selection" => (Mode::Selection, "hiring decisions"),
+    let mode = match q.mode.as_deref().unwrap_or("scoring") {
+        "scoring" => Mode::Scoring,
+        "selection" => Mode::Selection,
         other => {
             return Err(ApiError::BadRequest(format!(
                 "mode `{other}`: audit in scoring or selection mode"
@@ -45,13 +45,12 @@ pub async fn run(
         }
     };
     let organization = organizations::get(&app.db, org).await?;
-    let records = bias::own::records(&app.db, org, mode).await?;
-    if records.is_empty() {
-        return Err(ApiError::Unprocessable(format!(
-            "nothing to audit: {}",
-            bias::own::none_yet(mode)
-        )));
-    }
+    let records = bias::own::records(&app.db, org, mode)
+        .await
+        .map_err(|e| match e {
+            bias::own::OwnAuditError::Db(e) => ApiError::from(e),
+            nothing => ApiError::Unprocessable(nothing.to_string()),
+        })?;
     // Too little data is said in words, never divided by.
     let report =
         bias::audit(&records, mode, &[]).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
@@ -64,7 +63,11 @@ pub async fn run(
         json!({ "records": report.records, "format": format, "mode": mode }),
     )
     .await?;
-    let title = format!("Bias audit of {}'s {what}", organization.name);
+    let title = format!(
+        "Bias audit of {}'s {}",
+        organization.name,
+        bias::own::counted(mode)
+    );
     let file = |ext: &str| format!("attachment; filename=\"bias-audit-{org}.{ext}\"");
     Ok(match format {
         "csv" => (
