@@ -148,6 +148,17 @@ impl App {
             Duration::from_secs(config.retention.check_secs),
             cancel.clone(),
         ));
+        // Interviews that ended while the last server was stopping, before their scoring ran.
+        let left = db::interviews::unscored(&db, None).await?;
+        if !left.is_empty() {
+            tracing::info!(
+                count = left.len(),
+                "scoring interviews the last run left unscored"
+            );
+        }
+        for interview in left {
+            sessions.scoring().request(interview);
+        }
         let state = AppState {
             mailer,
             public_url,

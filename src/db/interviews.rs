@@ -427,14 +427,22 @@ pub async fn code_submissions(
         .await?)
 }
 
-/// An organization's ended, consented interviews that have no profile yet: what the stop
-/// switch held back, scored when it is turned off.
-pub async fn unscored(db: &impl ConnectionTrait, organization_id: i64) -> DbResult<Vec<i64>> {
+/// Ended, consented interviews that have no profile yet, of one organization or (`None`)
+/// of all, practice included: what the stop switch held back, scored when it is turned off,
+/// and what a server stopped between an interview's end and its scoring left, scored at
+/// start-up.
+pub async fn unscored(
+    db: &impl ConnectionTrait,
+    organization_id: Option<i64>,
+) -> DbResult<Vec<i64>> {
     use super::entities::profile;
-    Ok(interview::Entity::find()
+    let mut query = interview::Entity::find()
         .select_only()
-        .column(interview::Column::Id)
-        .filter(interview::Column::OrganizationId.eq(organization_id))
+        .column(interview::Column::Id);
+    if let Some(org) = organization_id {
+        query = query.filter(interview::Column::OrganizationId.eq(org));
+    }
+    Ok(query
         .filter(interview::Column::Status.is_in([status::COMPLETED, status::ENDED_EARLY]))
         .filter(interview::Column::ConsentGivenAt.is_not_null())
         .filter(

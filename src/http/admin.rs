@@ -197,7 +197,7 @@ pub async fn set_ai_pause(
     let resumed = if body.paused {
         Vec::new()
     } else {
-        db::interviews::unscored(&app.db, id).await?
+        db::interviews::unscored(&app.db, Some(id)).await?
     };
     db::audit::record(
         &app.db,

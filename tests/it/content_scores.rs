@@ -241,3 +241,30 @@ async fn an_interview_that_ends_is_scored_in_the_background_and_only_with_consen
     assert_eq!(entry.detail["value"], 0.8);
     assert_eq!(entry.detail["scorer_value"], scored["value"]);
 }
+
+#[tokio::test]
+async fn an_interview_a_stopped_server_left_unscored_is_scored_at_the_next_start() {
+    use interviewer::db::entities::profile;
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let app = spawn_app().await;
+    let (_, recruiter, _) = org_with_staff(&app).await;
+    let (_, id) = finished_interview(&app, &recruiter, "ada@example.com").await;
+    wait_for_profile(&app, id).await;
+    // As if the server had stopped between the interview's end and its scoring.
+    score::Entity::delete_many()
+        .filter(score::Column::InterviewId.eq(id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    profile::Entity::delete_many()
+        .filter(profile::Column::InterviewId.eq(id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+
+    let app = app.restart().await;
+    wait_for_profile(&app, id).await;
+    let rows = db::scores::for_interview(&app.state.db, id).await.unwrap();
+    assert!(rows.iter().any(|r| r.dimension == "content"), "{rows:?}");
+}

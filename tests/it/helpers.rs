@@ -73,6 +73,25 @@ pub async fn spawn_with(
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(database_url(&dir).await);
     tweak(&mut config);
+    start(config, chat, dir).await
+}
+
+impl TestApp {
+    /// Stops this server and starts a new one on the same database and settings, as an
+    /// operator's restart would.
+    pub async fn restart(self) -> TestApp {
+        let config = (*self.state.config).clone();
+        let TestApp { _stop, _dir, .. } = self;
+        drop(_stop);
+        start(config, None, _dir).await
+    }
+}
+
+async fn start(
+    config: Config,
+    chat: Option<Arc<dyn ChatModel>>,
+    dir: tempfile::TempDir,
+) -> TestApp {
     config.validate().expect("test config is valid");
     let app = App::build(config, Engines { chat })
         .await
