@@ -13,7 +13,8 @@
 //! Run: `cargo bench --bench live` (needs scripts/fetch-models). Knobs: LIVE_TURNS (30),
 //! LIVE_MINUTES (10, the longest the first session runs), LIVE_MAX_SESSIONS (6),
 //! LIVE_CAPACITY_TURNS (4), LIVE_WIDTH/LIVE_HEIGHT/LIVE_MSAA (the config's 640×480, 4),
-//! LIVE_MAX_PAUSE_MS (the config's 3000: the longest thinking pause before a turn ends).
+//! LIVE_MAX_PAUSE_MS (the config's 3000: the longest thinking pause before a turn ends),
+//! LIVE_FINISHED_PAUSE_MS (the config's 700: the pause after a finished sentence that ends it).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -65,6 +66,7 @@ async fn main() -> anyhow::Result<()> {
     config.live.prompt_after_secs = 600;
     config.live.end_after_secs = 600;
     config.live.max_pause_ms = env_num("LIVE_MAX_PAUSE_MS", 3000) as u32;
+    config.live.finished_pause_ms = env_num("LIVE_FINISHED_PAUSE_MS", 700) as u32;
     config.validate()?;
     let frame = FrameSettings {
         width: config.avatar.width,
@@ -72,12 +74,13 @@ async fn main() -> anyhow::Result<()> {
         msaa: config.avatar.msaa,
     };
     println!(
-        "live bench: video {}×{} msaa {} at up to {} fps; turns end after at most {} ms of silence; {} cores",
+        "live bench: video {}×{} msaa {} at up to {} fps; turns end after at most {} ms of silence ({} ms after a finished sentence); {} cores",
         frame.width,
         frame.height,
         frame.msaa,
         config.rtc.video_fps,
         config.live.max_pause_ms,
+        config.live.finished_pause_ms,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     let app = App::build(config, Engines::default()).await?;

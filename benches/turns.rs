@@ -1,15 +1,16 @@
 //! End-of-turn quality on answers with thinking pauses built from real speech: each LibriVox
 //! fixture sentence (and the jfk clip) gets a silent pause inserted at the word boundary
 //! nearest its middle, then trailing silence. Reports the share of answers cut off during
-//! the pause and the delay from the last word to the end-of-turn decision, for Smart Turn and
-//! for a plain silence timeout. Run: `cargo bench --bench turns` (needs scripts/fetch-models).
+//! the pause and the delay from the last word to the end-of-turn decision, for Smart Turn (alone,
+//! and with Whisper's reading of the phrase before the pause) and for a plain silence timeout. Run: `cargo bench --bench turns` (needs scripts/fetch-models).
 
 use std::path::{Path, PathBuf};
 
 use interviewer::audio::wav;
 use interviewer::pipeline::listen::endpoint::EndpointSettings;
-use interviewer::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn, turn_ends};
-use interviewer::pipeline::transcribe::Whisper;
+use interviewer::pipeline::listen::sentence::reads_finished;
+use interviewer::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn, TurnEnd, turn_ends};
+use interviewer::pipeline::transcribe::{AudioContext, Whisper};
 
 fn main() -> anyhow::Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -39,19 +40,44 @@ fn main() -> anyhow::Result<()> {
     println!(
         "smart turn probability at the first ask: thinking pauses {at_pause:.2?}, real ends {at_end:.2?}"
     );
+    // Whisper's reading of the phrase a pause closes: the half before a thinking pause, and
+    // the half before the real end, as the live call transcribes them.
+    let (mut finished_at_pause, mut finished_at_end) = (0, 0);
+    for clip in &clips {
+        let pcm = wav::read_file(clip)?;
+        let cut = middle_gap(&pcm.samples, pcm.duration_secs(), &whisper)?;
+        let before = whisper
+            .session()?
+            .transcribe_with(&pcm.samples[..cut], AudioContext::Auto)?
+            .text();
+        let after = whisper
+            .session()?
+            .transcribe_with(&pcm.samples[cut..], AudioContext::Auto)?
+            .text();
+        let (at_pause, at_end) = (reads_finished(&before), reads_finished(&after));
+        finished_at_pause += at_pause as usize;
+        finished_at_end += at_end as usize;
+        println!("  {before:?} → {at_pause}; {after:?} → {at_end}");
+    }
+    println!(
+        "transcript reads finished: at {finished_at_pause} of {n} thinking pauses, at {finished_at_end} of {n} real ends",
+        n = clips.len()
+    );
     for pause in [0.8, 1.5, 2.5] {
         let answers: Vec<(Vec<f32>, usize)> = clips
             .iter()
             .map(|c| with_pause(c, pause, &whisper))
             .collect::<anyhow::Result<_>>()?;
-        for (name, settings) in [
-            ("smart turn (speech only)", EndpointSettings::default()),
+        for (name, settings, words) in [
             (
-                "smart turn asked after 100 ms of silence",
-                EndpointSettings {
-                    ask_after_ms: 100,
-                    ..EndpointSettings::default()
-                },
+                "smart turn (speech only)",
+                EndpointSettings::default(),
+                false,
+            ),
+            (
+                "smart turn, or a finished sentence and 700 ms (the live default)",
+                EndpointSettings::default(),
+                true,
             ),
             (
                 "smart turn (speech + 200 ms of silence)",
@@ -59,6 +85,7 @@ fn main() -> anyhow::Result<()> {
                     model_tail_ms: 200,
                     ..EndpointSettings::default()
                 },
+                false,
             ),
             // The naive rule: 700 ms of silence ends the turn, no model.
             (
@@ -68,11 +95,16 @@ fn main() -> anyhow::Result<()> {
                     max_silence_ms: 700,
                     ..EndpointSettings::default()
                 },
+                false,
             ),
         ] {
             let (mut cut, mut delays) = (0, Vec::new());
             for (audio, speech_end) in &answers {
-                let ends = turn_ends(&mut vad, &mut turn, audio, settings)?;
+                let ends = if words {
+                    turn_ends_with_words(&mut vad, &mut turn, &whisper, audio, settings)?
+                } else {
+                    turn_ends(&mut vad, &mut turn, audio, settings)?
+                };
                 if ends.first().is_some_and(|e| e.decided_at < *speech_end) {
                     cut += 1;
                 }
@@ -87,8 +119,9 @@ fn main() -> anyhow::Result<()> {
                     .copied()
                     .unwrap_or(f64::NAN)
             };
+            let slow = delays.iter().filter(|&&d| d > 1500.0).count();
             println!(
-                "{name}, {pause:.1} s thinking pause: cut off early in {cut} of {} answers; end-of-turn delay after the last word p50 {:.0} ms, p95 {:.0} ms (frame {} ms)",
+                "{name}, {pause:.1} s thinking pause: cut off early in {cut} of {} answers; end-of-turn delay after the last word p50 {:.0} ms, p95 {:.0} ms, over 1.5 s in {slow} (frame {} ms)",
                 answers.len(),
                 pct(0.5),
                 pct(0.95),
@@ -108,13 +141,7 @@ fn with_pause(
 ) -> anyhow::Result<(Vec<f32>, usize)> {
     let pcm = wav::read_file(clip)?;
     let words = whisper.session()?.transcribe(&pcm.samples)?.words;
-    let middle = pcm.duration_secs() / 2.0;
-    let gap = words
-        .windows(2)
-        .map(|w| (w[0].end + w[1].start) / 2.0)
-        .min_by(|a, b| (a - middle).abs().total_cmp(&(b - middle).abs()))
-        .unwrap_or(middle);
-    let cut = ((gap * 16_000.0) as usize).min(pcm.samples.len());
+    let cut = middle_gap(&pcm.samples, pcm.duration_secs(), whisper)?;
     let last_word_end = words
         .last()
         .map(|w| (w.end * 16_000.0) as usize)
@@ -125,6 +152,70 @@ fn with_pause(
     let speech_end = last_word_end + (pause_secs * 16_000.0) as usize;
     audio.extend(vec![0.0; 4 * 16_000]);
     Ok((audio, speech_end))
+}
+
+/// As `turn_ends`, with the words as a second opinion, as a live call has them: at each
+/// pause Smart Turn calls unfinished, the phrase before it is transcribed, and one that reads
+/// as a finished sentence ends the pause at `finished_silence_ms`. The transcription is taken
+/// as instant; in a call it takes a few hundred milliseconds of the pause.
+fn turn_ends_with_words(
+    vad: &mut Silero,
+    turn: &mut SmartTurn,
+    whisper: &Whisper,
+    samples: &[f32],
+    s: EndpointSettings,
+) -> anyhow::Result<Vec<TurnEnd>> {
+    use interviewer::pipeline::listen::endpoint::{Action, Endpointer};
+    vad.reset();
+    // A phrase starts 300 ms before its speech (the live listener's pre-roll), never back
+    // through the pause before it.
+    const PRE_ROLL: usize = 4_800;
+    let mut e = Endpointer::new(s);
+    let (mut ends, mut phrase, mut closed) = (Vec::new(), None, 0);
+    for (i, frame) in samples.chunks(FRAME_SAMPLES).enumerate() {
+        let p = vad.probability(frame)?;
+        if p >= s.speech_threshold && phrase.is_none() {
+            phrase = Some((i * FRAME_SAMPLES).saturating_sub(PRE_ROLL).max(closed));
+        }
+        let mut action = e.push(p);
+        if action == Action::AskModel {
+            let end = e.model_audio_end().min(samples.len());
+            action = e.model_said(turn.probability(&samples[..end])?);
+            let speech_end = e.speech_end().min(samples.len());
+            if let (Action::Listen, Some(from)) = (action, phrase)
+                && speech_end > from
+            {
+                let text = whisper
+                    .session()?
+                    .transcribe_with(&samples[from..speech_end], AudioContext::Auto)?
+                    .text();
+                if reads_finished(&text) {
+                    e.reads_finished();
+                }
+                (phrase, closed) = (None, speech_end);
+            }
+        }
+        if let Action::EndOfTurn { speech_end } = action {
+            ends.push(TurnEnd {
+                decided_at: (i + 1) * FRAME_SAMPLES,
+                speech_end,
+            });
+            (phrase, closed) = (None, speech_end);
+        }
+    }
+    Ok(ends)
+}
+
+/// The sample at the word boundary nearest the clip's middle.
+fn middle_gap(samples: &[f32], secs: f64, whisper: &Whisper) -> anyhow::Result<usize> {
+    let words = whisper.session()?.transcribe(samples)?.words;
+    let middle = secs / 2.0;
+    let gap = words
+        .windows(2)
+        .map(|w| (w[0].end + w[1].start) / 2.0)
+        .min_by(|a, b| (a - middle).abs().total_cmp(&(b - middle).abs()))
+        .unwrap_or(middle);
+    Ok(((gap * 16_000.0) as usize).min(samples.len()))
 }
 
 /// Each pause's first question to Smart Turn: where it was asked (sample) and its answer.

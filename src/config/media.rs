@@ -94,6 +94,10 @@ pub struct LiveConfig {
     /// Silence that ends a spoken answer whatever the end-of-turn model says: the longest
     /// thinking pause a candidate is given. Shorter answers faster and cuts more pauses.
     pub max_pause_ms: u32,
+    /// Silence that ends a spoken answer when Smart Turn judged it unfinished but the words
+    /// before the pause read as a finished sentence (Whisper's punctuation, no hanging word).
+    /// At most `max_pause_ms`; set it equal to turn the rule off.
+    pub finished_pause_ms: u32,
 }
 
 impl Default for LiveConfig {
@@ -104,6 +108,7 @@ impl Default for LiveConfig {
             reconnect_secs: 300,
             barge_in_ms: 250,
             max_pause_ms: 3000,
+            finished_pause_ms: 700,
         }
     }
 }
@@ -181,6 +186,12 @@ impl LiveConfig {
             self.max_pause_ms,
             500..=10_000,
             "default 3000",
+        )?;
+        within(
+            "live.finished_pause_ms",
+            self.finished_pause_ms,
+            300..=self.max_pause_ms,
+            "default 700, at most live.max_pause_ms",
         )?;
         within(
             "live.barge_in_ms",

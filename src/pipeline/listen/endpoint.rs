@@ -19,6 +19,9 @@ pub struct EndpointSettings {
     pub end_probability: f32,
     /// Silence that ends the turn whatever the model says.
     pub max_silence_ms: u32,
+    /// Silence that ends the turn once the phrase before the pause reads as a finished
+    /// sentence (`reads_finished`), though the model heard the voice as going on.
+    pub finished_silence_ms: u32,
     /// Speech must last this long to open a turn (a click or a cough does not).
     pub min_speech_ms: u32,
     /// Silence after the last speech frame that the model hears with the speech.
@@ -35,6 +38,7 @@ impl Default for EndpointSettings {
             ask_every_ms: 500,
             end_probability: 0.5,
             max_silence_ms: 3000,
+            finished_silence_ms: 700,
             min_speech_ms: 96,
             model_tail_ms: 0,
         }
@@ -60,6 +64,8 @@ pub struct Endpointer {
     speech_frames: u32,
     silent_frames: u32,
     next_ask_ms: u32,
+    /// The phrase this pause closed reads as a finished sentence.
+    finished: bool,
 }
 
 impl Endpointer {
@@ -71,6 +77,15 @@ impl Endpointer {
             speech_frames: 0,
             silent_frames: 0,
             next_ask_ms: s.ask_after_ms,
+            finished: false,
+        }
+    }
+
+    /// The words before the current pause read as a finished sentence: the pause ends the
+    /// turn at `finished_silence_ms` (at once, if it has lasted that long already).
+    pub fn reads_finished(&mut self) {
+        if self.heard_speech && self.silent_frames > 0 {
+            self.finished = true;
         }
     }
 
@@ -85,6 +100,7 @@ impl Endpointer {
             if self.heard_speech {
                 self.silent_frames = 0;
                 self.next_ask_ms = self.s.ask_after_ms;
+                self.finished = false;
             }
             return Action::Listen;
         }
@@ -94,7 +110,12 @@ impl Endpointer {
         }
         self.silent_frames += 1;
         let silent_ms = self.silent_frames * FRAME_MS;
-        if silent_ms >= self.s.max_silence_ms {
+        let limit = if self.finished {
+            self.s.finished_silence_ms.min(self.s.max_silence_ms)
+        } else {
+            self.s.max_silence_ms
+        };
+        if silent_ms >= limit {
             return self.end();
         }
         if silent_ms >= self.next_ask_ms {
@@ -130,6 +151,7 @@ impl Endpointer {
         self.speech_frames = 0;
         self.silent_frames = 0;
         self.next_ask_ms = self.s.ask_after_ms;
+        self.finished = false;
         Action::EndOfTurn { speech_end }
     }
 }
@@ -220,5 +242,60 @@ mod tests {
             e.push(0.9);
         }
         assert!((0..frames(short)).all(|_| e.push(0.0) == Action::Listen));
+    }
+
+    #[test]
+    fn a_pause_after_a_finished_sentence_ends_sooner_and_only_that_pause() {
+        let s = EndpointSettings::default();
+        let mut e = Endpointer::new(s);
+        for _ in 0..frames(800) {
+            e.push(0.9);
+        }
+        // Before any pause there is nothing to finish.
+        e.reads_finished();
+        let mut ended_at = None;
+        for i in 0..frames(4000) {
+            match e.push(0.0) {
+                Action::AskModel => {
+                    assert_eq!(e.model_said(0.1), Action::Listen);
+                    e.reads_finished();
+                }
+                Action::EndOfTurn { .. } => {
+                    ended_at = Some((i + 1) as u32 * FRAME_MS);
+                    break;
+                }
+                Action::Listen => {}
+            }
+        }
+        let ended_at = ended_at.expect("the turn ends");
+        assert!(
+            (s.finished_silence_ms..s.finished_silence_ms + FRAME_MS).contains(&ended_at),
+            "{ended_at}"
+        );
+
+        // Speech after the finished sentence: the next pause waits for the model or the
+        // hard limit again.
+        for _ in 0..frames(800) {
+            e.push(0.9);
+        }
+        let mut asked = false;
+        for _ in 0..frames(300) {
+            if e.push(0.0) == Action::AskModel {
+                e.model_said(0.1);
+                e.reads_finished();
+                asked = true;
+            }
+        }
+        assert!(asked);
+        for _ in 0..frames(200) {
+            e.push(0.9);
+        }
+        for i in 0..frames(4000) {
+            if let Action::EndOfTurn { .. } = e.push(0.0) {
+                assert_eq!((i + 1) as u32 * FRAME_MS / 100, s.max_silence_ms / 100);
+                return;
+            }
+        }
+        panic!("the turn never ended");
     }
 }

@@ -7,6 +7,7 @@
 pub mod endpoint;
 pub mod features;
 mod segmenter;
+pub mod sentence;
 mod silero;
 mod smart_turn;
 

@@ -40,6 +40,16 @@ pub struct MicAudio {
     pub samples: Vec<f32>,
 }
 
+/// What the listening thread is given.
+pub enum ToListener {
+    Mic(MicAudio),
+    /// Phrase `index` of turn `turn` was transcribed, and reads as a finished sentence.
+    PhraseFinished {
+        turn: u64,
+        index: usize,
+    },
+}
+
 /// What the listener heard.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Hearing {
@@ -184,6 +194,15 @@ impl Turns {
         out
     }
 
+    /// Phrase `index` of turn `turn` reads as a finished sentence: if the candidate has not
+    /// spoken since it, the pause that closed it ends the turn sooner.
+    pub fn phrase_finished(&mut self, turn: u64, index: usize) {
+        let still_pausing = self.turn_start.is_some() && self.phrase.is_err();
+        if still_pausing && turn == self.turn && index + 1 == self.phrases {
+            self.endpointer.reads_finished();
+        }
+    }
+
     fn end(&self) -> usize {
         self.base + self.audio.len()
     }
@@ -247,7 +266,7 @@ impl Turns {
     }
 }
 
-/// The listening thread: decoded audio in, `Hearing` out. What the echo guard takes for the
+/// The listening thread: decoded audio (and what phrases read as) in, `Hearing` out. What the echo guard takes for the
 /// interviewer's own voice neither interrupts it nor becomes an answer. Stops when either
 /// channel closes.
 pub fn spawn(
@@ -256,7 +275,7 @@ pub fn spawn(
     turn_model: Arc<Mutex<SmartTurn>>,
     settings: EndpointSettings,
     barge_in_ms: u32,
-    audio: Receiver<MicAudio>,
+    audio: Receiver<ToListener>,
     heard: mpsc::Sender<Hearing>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
@@ -273,7 +292,11 @@ pub fn spawn(
             };
             loop {
                 let chunk = match audio.recv_timeout(Duration::from_secs(1)) {
-                    Ok(c) => c,
+                    Ok(ToListener::Mic(c)) => c,
+                    Ok(ToListener::PhraseFinished { turn, index }) => {
+                        turns.phrase_finished(turn, index);
+                        continue;
+                    }
                     Err(RecvTimeoutError::Timeout) => {
                         if heard.is_closed() {
                             return;
@@ -448,5 +471,36 @@ mod tests {
             t.audio.len() <= PRE_ROLL + FRAME_SAMPLES,
             "silence is not hoarded"
         );
+    }
+
+    #[test]
+    fn a_finished_sentence_ends_its_pause_sooner_but_an_old_one_does_not() {
+        let s = EndpointSettings::default();
+        let is_turn = |h: &Hearing| matches!(h, Hearing::Turn { .. });
+        let mut t = Turns::new(s, 250);
+        let out = run(&mut t, &[(0.9, 20), (0.0, 10)], 0.1);
+        assert!(
+            out.iter()
+                .any(|h| matches!(h, Hearing::Phrase { index: 0, .. }))
+        );
+        t.phrase_finished(1, 0);
+        let frames_to_end = s.finished_silence_ms.div_ceil(FRAME_MS) as usize - 10;
+        assert!(
+            !run(&mut t, &[(0.0, frames_to_end - 1)], 0.1)
+                .iter()
+                .any(is_turn)
+        );
+        let out = run(&mut t, &[(0.0, 1)], 0.1);
+        let Some(Hearing::Turn { phrases, .. }) = out.last() else {
+            panic!("no turn: {out:?}")
+        };
+        assert_eq!(*phrases, 1);
+
+        // The candidate went on after the first phrase: word of it comes too late to count.
+        let mut t = Turns::new(s, 250);
+        run(&mut t, &[(0.9, 20), (0.0, 10), (0.9, 20), (0.0, 10)], 0.1);
+        t.phrase_finished(1, 0);
+        let out = run(&mut t, &[(0.0, 60)], 0.1);
+        assert!(!out.iter().any(is_turn), "{out:?}");
     }
 }

@@ -13,12 +13,13 @@ use super::Live;
 use crate::animate::Activity;
 use crate::audio::{Pcm16k, SAMPLE_RATE_HZ};
 use crate::db::interviews::{NewRecording, Revision, SpokenTurn};
+use crate::pipeline::listen::sentence::reads_finished;
 use crate::pipeline::messages::{CandidateInput, Transcript};
 use crate::rtc::audio_codec::AudioDecoder;
 use crate::session::SessionHandle;
 use crate::session::live::ServerMessage;
 use crate::session::live::clock::MediaClock;
-use crate::session::live::listen::{Hearing, MicAudio};
+use crate::session::live::listen::{Hearing, MicAudio, ToListener};
 use crate::session::live::timing::Stopwatch;
 use crate::session::live::video::{Cue, VideoCommand};
 use crate::voice::{VoiceError, VoiceModels};
@@ -41,9 +42,9 @@ impl Live {
             }
             Hearing::Phrase {
                 turn,
+                index,
                 audio,
                 offset,
-                ..
             } => {
                 // While the interviewer talks, what the microphone hears is most likely its
                 // echo, and Whisper would take the CPU the voice needs; a phrase missed here
@@ -57,11 +58,17 @@ impl Live {
                         parts: Vec::new(),
                     };
                 }
-                let models = self.models.clone();
-                let job =
-                    tokio::spawn(
-                        async move { models.transcribe_fast(Pcm16k { samples: audio }).await },
-                    );
+                let (models, listener) = (self.models.clone(), self.mic.clone());
+                let job = tokio::spawn(async move {
+                    let heard = models.transcribe_fast(Pcm16k { samples: audio }).await;
+                    // A finished sentence lets the listener end the pause sooner.
+                    if let Ok(t) = &heard
+                        && reads_finished(&t.text())
+                    {
+                        let _ = listener.send(ToListener::PhraseFinished { turn, index });
+                    }
+                    heard
+                });
                 self.phrases.parts.push((offset, job));
             }
             Hearing::Turn {
@@ -202,7 +209,7 @@ pub(super) async fn revise(
 /// The microphone's packets → 16 kHz audio for the listening thread.
 pub(super) async fn read_microphone(
     track: Arc<dyn TrackRemote>,
-    mic: std::sync::mpsc::Sender<MicAudio>,
+    mic: std::sync::mpsc::Sender<ToListener>,
     (clock, relay): (MediaClock, watch::Receiver<Vec<crate::rtc::Outgoing>>),
 ) {
     let mut decoder = match AudioDecoder::new() {
@@ -230,7 +237,7 @@ pub(super) async fn read_microphone(
                 arrived,
                 samples: pcm.clone(),
             };
-            if !pcm.is_empty() && mic.send(heard).is_err() {
+            if !pcm.is_empty() && mic.send(ToListener::Mic(heard)).is_err() {
                 return;
             }
         }

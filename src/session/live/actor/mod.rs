@@ -67,8 +67,8 @@ pub(super) struct Live {
     channel_rx: mpsc::Receiver<(u64, ChannelEvent)>,
     policy: CandidatePolicy,
     models: Arc<VoiceModels>,
-    /// Decoded microphone audio for the listening thread.
-    mic: std::sync::mpsc::Sender<super::listen::MicAudio>,
+    /// Decoded microphone audio, and what phrases read as, for the listening thread.
+    mic: std::sync::mpsc::Sender<super::listen::ToListener>,
     heard: mpsc::Receiver<Hearing>,
     /// The phrases of the turn being spoken, being transcribed.
     phrases: Phrases,
@@ -135,6 +135,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     let endpoint = EndpointSettings {
         speech_threshold: ctx.config.stt.vad_threshold,
         max_silence_ms: ctx.config.live.max_pause_ms,
+        finished_silence_ms: ctx.config.live.finished_pause_ms,
         ..EndpointSettings::default()
     };
     let echo = Arc::new(std::sync::Mutex::new(EchoGuard::default()));
