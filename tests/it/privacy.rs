@@ -415,56 +415,21 @@ async fn practice_interviews_expire_under_the_practice_policy() {
     let (_, hiring) = finished_interview(&s.app, &s.recruiter, "ada@example.com").await;
 
     let (learner, practice) = practice_interview(&s.app, "learner@example.com", 1).await;
-    say(
-        &learner,
-        practice,
-        json!({ "type": "consent", "accepted": true }),
-    )
-    .await;
-    for text in [
-        "I would keep a map from value to index.",
-        "No.",
-        "No.",
-        "No.",
-    ] {
-        let out = say(
-            &learner,
-            practice,
-            json!({ "type": "answer", "text": text }),
-        )
-        .await;
-        if out["state"]["status"] == "completed" {
-            break;
-        }
-    }
+    answer_to_the_end(&learner, practice).await;
 
     // Kept until a practice policy is set; the policy is checked like any other.
     let path = "/api/admin/practice/retention";
     assert!(s.admin.get(path).await.body["policy"].is_null());
-    let r = s
-        .admin
-        .put(
-            path,
-            json!({ "transcripts_days": 4000, "recordings_days": 0, "demographics_days": 0 }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
-    let r = s
-        .recruiter
-        .put(
-            path,
-            json!({ "transcripts_days": 0, "recordings_days": 0, "demographics_days": 0 }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = s
-        .admin
-        .put(
-            path,
-            json!({ "transcripts_days": 0, "recordings_days": 0, "demographics_days": 0 }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let days =
+        |n: u32| json!({ "transcripts_days": n, "recordings_days": 0, "demographics_days": 0 });
+    for (who, body, status) in [
+        (&s.admin, days(4000), StatusCode::BAD_REQUEST),
+        (&s.recruiter, days(0), StatusCode::FORBIDDEN),
+        (&s.admin, days(0), StatusCode::OK),
+    ] {
+        let r = who.put(path, body).await;
+        assert_eq!(r.status, status, "{:?}", r.body);
+    }
     assert_eq!(
         s.admin.get(path).await.body["policy"]["transcripts_days"],
         0
