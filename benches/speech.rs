@@ -1,6 +1,8 @@
 //! Speech-stage figures on this machine: end of speech → final transcript for 2, 5 and 8 s
 //! utterances (p50/p95) with Whisper tiny.en and base on 2 threads, at the full 30 s audio
-//! context, at a context sized to the clip, and `auto`; Whisper's real-time factor and WER;
+//! context, at a context sized to the clip, `auto` and `quick` (the live turn's); Whisper's
+//! real-time factor; WER and time per clip through the product's path (VAD, pieces) at
+//! the full window and at sized windows with pieces of up to 3–12 s;
 //! Piper's time to first audio and real-time factor; VAD cost per frame.
 //! Run: `cargo bench --bench speech` (needs `scripts/fetch-models`; base is measured when
 //! `scripts/fetch-models --optional` has placed it).
@@ -63,6 +65,7 @@ fn latency(name: &str, whisper: &Whisper, samples: &[f32]) -> anyhow::Result<()>
         AudioContext::Full,
         AudioContext::SizedToClip,
         AudioContext::Auto,
+        AudioContext::Quick,
     ] {
         for secs in [2usize, 5, 8] {
             let clip = &samples[4_000..4_000 + secs * 16_000];
@@ -147,7 +150,7 @@ fn piper(root: &std::path::Path) -> anyhow::Result<()> {
 /// jfk fixture, through the product's path: VAD, then Whisper on the speech segments.
 fn word_error_rate(name: &str, root: &std::path::Path, whisper: &Whisper) -> anyhow::Result<()> {
     use interviewer::pipeline::listen::{Settings, speech_segments};
-    use interviewer::pipeline::transcribe::{transcribe_segments, wer};
+    use interviewer::pipeline::transcribe::{max_piece, pieces, transcribe_pieces, wer};
     let dir = root.join("tests/fixtures/audio/librivox");
     let mut cases: Vec<(PathBuf, String)> = Vec::new();
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
@@ -167,29 +170,47 @@ fn word_error_rate(name: &str, root: &std::path::Path, whisper: &Whisper) -> any
         &root.join("models/silero_vad.onnx"),
         &root.join("models/libonnxruntime.so.1.31.1"),
     )?;
-    for ctx in [AudioContext::Full, AudioContext::Auto] {
+    let mut clips = Vec::new();
+    for (path, reference) in &cases {
+        let pcm = wav::read_file(path)?;
+        let probs = vad.probabilities(&pcm.samples)?;
+        let segments = speech_segments(&probs, pcm.samples.len(), Settings::default());
+        clips.push((pcm.samples, probs, segments, wer::normalize(reference)));
+    }
+    // The full window with its usual pieces, then windows sized to pieces of at most so
+    // many seconds (the product uses `transcribe::MAX_SIZED_SAMPLES`).
+    let runs = [(AudioContext::Full, max_piece(AudioContext::Full))]
+        .into_iter()
+        .chain([(AudioContext::Auto, max_piece(AudioContext::Auto))])
+        .chain([3, 4, 6, 8, 12].map(|s| (AudioContext::Quick, s * 16_000)));
+    for (ctx, cap) in runs {
         let mut pairs = Vec::new();
-        for (path, reference) in &cases {
-            let pcm = wav::read_file(path)?;
-            let segments = speech_segments(
-                &vad.probabilities(&pcm.samples)?,
-                pcm.samples.len(),
-                Settings::default(),
-            );
-            let t = transcribe_segments(&mut whisper.session()?, &pcm.samples, &segments, ctx)?;
-            pairs.push((wer::normalize(reference), wer::normalize(&t.text())));
+        let mut times = Vec::new();
+        for (samples, probs, segments, reference) in &clips {
+            let cut = pieces(segments, probs, samples.len(), cap);
+            let t = Instant::now();
+            let heard = transcribe_pieces(&mut whisper.session()?, samples, &cut, ctx)?;
+            times.push(t.elapsed());
+            pairs.push((reference.clone(), wer::normalize(&heard.text())));
         }
-        for (r, h) in &pairs {
-            println!("  ref: {r}\n  hyp: {h}  (WER {:.3})", wer::wer(r, h));
+        if ctx == AudioContext::Full {
+            for (r, h) in &pairs {
+                println!("  ref: {r}\n  hyp: {h}  (WER {:.3})", wer::wer(r, h));
+            }
         }
         let refs: Vec<(&str, &str)> = pairs
             .iter()
             .map(|(r, h)| (r.as_str(), h.as_str()))
             .collect();
+        let total: Duration = times.iter().sum();
+        let slowest = times.iter().max().copied().unwrap_or_default();
         println!(
-            "whisper {name} {ctx:?}: WER {:.2}% over {} clips of read speech",
+            "whisper {name} {ctx:?}, pieces up to {:.0} s: WER {:.2}% over {} clips of read speech; {:.0} ms per clip on average, slowest {:.0} ms",
+            cap as f64 / 16_000.0,
             100.0 * wer::corpus_wer(&refs),
-            pairs.len()
+            pairs.len(),
+            ms(total) / times.len() as f64,
+            ms(slowest),
         );
     }
     Ok(())

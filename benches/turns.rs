@@ -48,11 +48,11 @@ fn main() -> anyhow::Result<()> {
         let cut = middle_gap(&pcm.samples, pcm.duration_secs(), &whisper)?;
         let before = whisper
             .session()?
-            .transcribe_with(&pcm.samples[..cut], AudioContext::Auto)?
+            .transcribe_with(&pcm.samples[..cut], AudioContext::Quick)?
             .text();
         let after = whisper
             .session()?
-            .transcribe_with(&pcm.samples[cut..], AudioContext::Auto)?
+            .transcribe_with(&pcm.samples[cut..], AudioContext::Quick)?
             .text();
         let (at_pause, at_end) = (reads_finished(&before), reads_finished(&after));
         finished_at_pause += at_pause as usize;
@@ -187,7 +187,7 @@ fn turn_ends_with_words(
             {
                 let text = whisper
                     .session()?
-                    .transcribe_with(&samples[from..speech_end], AudioContext::Auto)?
+                    .transcribe_with(&samples[from..speech_end], AudioContext::Quick)?
                     .text();
                 if reads_finished(&text) {
                     e.reads_finished();

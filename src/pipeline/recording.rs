@@ -131,7 +131,7 @@ pub fn hear(
     } else {
         config.stt.audio_context
     };
-    let transcript = transcribe_segments(whisper, samples, &segments, context)?;
+    let transcript = transcribe_segments(whisper, samples, &segments, &probs, context)?;
     let quality = quality(&transcript, samples);
     let min_pause_secs = config.scoring.min_pause_ms as f64 / 1000.0;
     // Silence as the segmenter ends speech: below the threshold less its hysteresis.
@@ -161,12 +161,13 @@ pub fn transcribe_fast(
     whisper: &mut WhisperSession,
     samples: &[f32],
 ) -> Result<Transcript, HearError> {
-    let (_, segments) = speech(config, vad, samples)?;
+    let (probs, segments) = speech(config, vad, samples)?;
     Ok(transcribe_segments(
         whisper,
         samples,
         &segments,
-        AudioContext::Auto,
+        &probs,
+        AudioContext::Quick,
     )?)
 }
 

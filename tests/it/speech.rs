@@ -112,17 +112,15 @@ fn silence_and_faint_noise_produce_no_words() {
         })
         .collect();
     let mut vad = vad();
-    let segments = speech_segments(
-        &vad.probabilities(&noise).unwrap(),
-        noise.len(),
-        Settings::default(),
-    );
+    let probs = vad.probabilities(&noise).unwrap();
+    let segments = speech_segments(&probs, noise.len(), Settings::default());
     assert!(segments.is_empty(), "{segments:?}");
     let whisper = whisper();
     let t = transcribe_segments(
         &mut whisper.session().unwrap(),
         &noise,
         &segments,
+        &probs,
         interviewer::pipeline::transcribe::AudioContext::Auto,
     )
     .unwrap();

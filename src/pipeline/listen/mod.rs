@@ -11,7 +11,7 @@ pub mod sentence;
 mod silero;
 mod smart_turn;
 
-pub use segmenter::{Segmenter, Settings, silences, speech_segments};
+pub use segmenter::{Segmenter, Settings, quietest, silences, speech_segments};
 pub use silero::{FRAME_SAMPLES, Silero, VadError};
 pub use smart_turn::SmartTurn;
 

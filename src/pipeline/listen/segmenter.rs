@@ -127,6 +127,21 @@ pub fn speech_segments(probs: &[f32], total_samples: usize, s: Settings) -> Vec<
     merged
 }
 
+/// Where to cut speech inside `within` (samples): the middle of the frame with the lowest
+/// speech probability whose middle lies there (the latest of equals, for the longer piece
+/// before it); the end of `within` when no frame's probability is known there. `probs[i]`
+/// is the frame starting at sample `first + i * FRAME_SAMPLES`.
+pub fn quietest(probs: &[f32], first: usize, within: Range<usize>) -> usize {
+    let half = FRAME_SAMPLES / 2;
+    let frame_at = |sample: usize| sample.saturating_sub(first + half);
+    let lo = frame_at(within.start).div_ceil(FRAME_SAMPLES);
+    let hi = (frame_at(within.end) / FRAME_SAMPLES).min(probs.len()); // exclusive
+    (lo..hi)
+        .rev()
+        .min_by(|&a, &b| probs[a].total_cmp(&probs[b]))
+        .map_or(within.end, |f| first + f * FRAME_SAMPLES + half)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +193,19 @@ mod tests {
             segs[1].end, total,
             "an open segment is closed at the end and clamped"
         );
+    }
+
+    #[test]
+    fn cuts_fall_in_the_quietest_frame_of_the_range() {
+        let mut probs = vec![0.9; 20];
+        probs[3] = 0.1; // outside the range
+        probs[8] = 0.2;
+        probs[12] = 0.2;
+        let mid = |f: usize| 1_000 + f * FRAME_SAMPLES + FRAME_SAMPLES / 2;
+        let within = 1_000 + 6 * FRAME_SAMPLES..1_000 + 15 * FRAME_SAMPLES;
+        assert_eq!(quietest(&probs, 1_000, within.clone()), mid(12));
+        // Past the known frames, the end of the range.
+        assert_eq!(quietest(&probs[..5], 1_000, within.clone()), within.end);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use whisper_rs::{
     WhisperTokenData,
 };
 
-use super::words::{Token, words_from_tokens};
+use super::words::{TimesCheck, Token, words_from_tokens};
 use crate::pipeline::messages::Transcript;
 
 #[derive(Debug, thiserror::Error)]
@@ -83,19 +83,40 @@ impl Whisper {
 pub enum AudioContext {
     /// The whole window, as the model was trained (most accurate, slowest for short clips).
     Full,
-    /// Only the frames the clip fills (50 per second, plus a margin): far faster on short
-    /// utterances, at some risk to accuracy with the smallest models.
+    /// Only the frames the clip fills (50 per second) and 2 s of silence after it: far faster
+    /// on short utterances, at some risk to accuracy with the smallest models.
     SizedToClip,
-    /// Sized to the clip, and again at the full window when the fast pass comes back with the
-    /// decoder looping (a phrase repeated back to back).
+    /// Sized to the clip; when that pass comes back with the decoder looping (a phrase
+    /// repeated back to back) or with implausible times, again with 5 s of silence after the
+    /// clip, and only then with the full window.
     Auto,
+    /// As `Auto`, except that words bunched at the clip's end (a sized window's usual flaw:
+    /// the text is right, the last words' times are not) are taken as they are. For the
+    /// words of a live turn, which the verbatim pass re-times after the call; not a setting.
+    #[serde(skip)]
+    Quick,
 }
 
 /// Encoder positions per second of audio.
 const CTX_PER_SEC: f64 = 50.0;
-const CTX_MARGIN: i32 = 32;
+/// Silence after the clip in a sized window, in encoder positions (2 s). With less, the
+/// smallest models often miss the end of the speech and start the phrase over: tiny.en
+/// looped on 6 of 12 phrases of 1.3–3.8 s with 0.64 s, on 2 with 2 s, and on none with 5 s
+/// (read speech, `tests/fixtures/audio`), while each second of window costs about 50 ms.
+const SILENCE_CTX: i32 = 100;
+/// ... and in the retry of a sized pass that looped (5 s): about half again the first
+/// pass's time, and far less than the full window's.
+const RETRY_SILENCE_CTX: i32 = 250;
 const CTX_FULL: i32 = 1500;
 const MAX_TOKENS_PER_SEC: f64 = 6.0;
+
+/// One decoding pass's encoder window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    Full,
+    /// The clip and this many positions of silence after it.
+    Sized(i32),
+}
 
 pub struct WhisperSession<'w> {
     whisper: &'w Whisper,
@@ -120,31 +141,47 @@ impl WhisperSession<'_> {
         samples: &[f32],
         context: AudioContext,
     ) -> Result<Transcript, SttError> {
-        if context == AudioContext::Auto {
-            let (fast, timings_ok) = self.decode(samples, true)?;
-            if timings_ok && !super::words::repeats_itself(&fast.words) {
-                return Ok(fast);
+        let windows: &[Window] = match context {
+            AudioContext::Full => &[Window::Full],
+            AudioContext::SizedToClip => &[Window::Sized(SILENCE_CTX)],
+            AudioContext::Auto | AudioContext::Quick => &[
+                Window::Sized(SILENCE_CTX),
+                Window::Sized(RETRY_SILENCE_CTX),
+                Window::Full,
+            ],
+        };
+        let (&last, tries) = windows.split_last().unwrap_or((&Window::Full, &[]));
+        for &window in tries {
+            let (t, times) = self.decode(samples, window)?;
+            let times_ok = match context {
+                AudioContext::Quick => times.no_word_stretched,
+                _ => times.no_word_stretched && times.none_bunched_at_end,
+            };
+            if times_ok && !super::words::repeats_itself(&t.words) {
+                return Ok(t);
             }
             tracing::debug!(
-                timings_ok,
-                "fast transcription looped or lost its timings; decoding again with the full window"
+                ?times,
+                ?window,
+                "the transcription looped or lost its times; decoding again with a wider window"
             );
-            return Ok(self.decode(samples, false)?.0);
         }
-        Ok(self
-            .decode(samples, context == AudioContext::SizedToClip)?
-            .0)
+        Ok(self.decode(samples, last)?.0)
     }
 
-    /// The transcript, and whether its timings are plausible (see `words::timings_plausible`).
-    fn decode(&mut self, samples: &[f32], sized: bool) -> Result<(Transcript, bool), SttError> {
+    /// The transcript, and how plausible its times are.
+    fn decode(
+        &mut self,
+        samples: &[f32],
+        window: Window,
+    ) -> Result<(Transcript, TimesCheck), SttError> {
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(self.threads);
         params.set_language(Some(&self.whisper.language));
         params.set_no_context(true);
         // Only with the full window: a prompt before a shortened window makes the decoder
         // stop early (measured: "and so my fellow Americans" came back as "And so,").
-        if self.whisper.filler_prompt && !sized {
+        if self.whisper.filler_prompt && window == Window::Full {
             params.set_initial_prompt(FILLER_PROMPT);
         }
         params.set_token_timestamps(true);
@@ -154,9 +191,9 @@ impl WhisperSession<'_> {
         params.set_print_realtime(false);
         params.set_print_special(false);
         params.set_print_timestamps(false);
-        if sized {
+        if let Window::Sized(silence) = window {
             let secs = samples.len().max(MIN_SAMPLES) as f64 / 16_000.0;
-            params.set_audio_ctx(((secs * CTX_PER_SEC).ceil() as i32 + CTX_MARGIN).min(CTX_FULL));
+            params.set_audio_ctx(((secs * CTX_PER_SEC).ceil() as i32 + silence).min(CTX_FULL));
             // A short context can send the decoder into a loop; nobody says more than about
             // six tokens a second, so cap the output there.
             params.set_max_tokens((secs * MAX_TOKENS_PER_SEC).ceil() as i32 + 8);
@@ -197,12 +234,12 @@ impl WhisperSession<'_> {
             tokens.extend(join_utf8(pieces));
         }
         let duration = samples.len() as f64 / 16_000.0;
-        let plausible = super::words::timings_plausible(&tokens, duration);
+        let times = TimesCheck::of(&tokens, duration);
         Ok((
             Transcript {
                 words: words_from_tokens(&tokens, duration),
             },
-            plausible,
+            times,
         ))
     }
 }

@@ -57,23 +57,36 @@ pub fn words_from_tokens(tokens: &[Token], duration_secs: f64) -> Vec<Word> {
 /// Longest time one token may plausibly take (a drawn-out syllable).
 const MAX_TOKEN_SECS: f64 = 1.5;
 
-/// Whether token times look like speech: none runs for longer than a drawn-out syllable, and
-/// no word is placed at the very end of the clip. A decoder given a shortened audio window
-/// sometimes emits an early timestamp, stretching one word over seconds and piling the rest
-/// onto the clip's end; such a transcript is decoded again with the full window.
-pub fn timings_plausible(tokens: &[Token], duration_secs: f64) -> bool {
-    tokens
-        .iter()
-        .filter(|t| t.text.chars().any(char::is_alphanumeric))
-        .all(|t| {
-            let (start, end) = (t.start_cs as f64 / 100.0, t.end_cs as f64 / 100.0);
-            end - start <= MAX_TOKEN_SECS && start < duration_secs - END_MARGIN_SECS
-        })
+/// How token times look. A decoder given a shortened audio window sometimes emits an early
+/// timestamp, stretching one word over seconds; and it often bunches the last words onto the
+/// clip's end with no time of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimesCheck {
+    /// No token runs for longer than a drawn-out syllable.
+    pub no_word_stretched: bool,
+    /// No token starts at the very end of the clip.
+    pub none_bunched_at_end: bool,
+}
+
+impl TimesCheck {
+    pub fn of(tokens: &[Token], duration_secs: f64) -> Self {
+        let spans = || {
+            tokens
+                .iter()
+                .filter(|t| t.text.chars().any(char::is_alphanumeric))
+                .map(|t| (t.start_cs as f64 / 100.0, t.end_cs as f64 / 100.0))
+        };
+        Self {
+            no_word_stretched: spans().all(|(start, end)| end - start <= MAX_TOKEN_SECS),
+            none_bunched_at_end: spans().all(|(start, _)| start < duration_secs - END_MARGIN_SECS),
+        }
+    }
 }
 
 /// Whether a phrase of three or more words comes twice in a row ("ask not what your country
-/// ask not what your country"): the mark of a decoder stuck in a loop. People do repeat
-/// single words and short pairs, so those do not count.
+/// ask not what your country"), or one of four or more comes again after a word or two
+/// ("in his power to do for them and his power to do for them"): the marks of a decoder
+/// stuck in a loop. People do repeat single words and short pairs, so those do not count.
 pub fn repeats_itself(words: &[Word]) -> bool {
     let w: Vec<String> = words
         .iter()
@@ -85,7 +98,11 @@ pub fn repeats_itself(words: &[Word]) -> bool {
                 .collect()
         })
         .collect();
-    (3..=w.len() / 2).any(|n| (0..=w.len() - 2 * n).any(|i| w[i..i + n] == w[i + n..i + 2 * n]))
+    let again = |n: usize, gap: usize| {
+        (0..(w.len() + 1).saturating_sub(2 * n + gap))
+            .any(|i| w[i..i + n] == w[i + n + gap..i + 2 * n + gap])
+    };
+    (3..=w.len() / 2).any(|n| again(n, 0)) || (4..=w.len() / 2).any(|n| again(n, 1) || again(n, 2))
 }
 
 #[cfg(test)]
@@ -135,13 +152,22 @@ mod tests {
     }
 
     #[test]
-    fn stretched_or_piled_up_timings_are_implausible() {
+    fn stretched_and_bunched_times_are_told_apart() {
+        let check = |tokens: &[Token]| {
+            let c = TimesCheck::of(tokens, 2.9);
+            (c.no_word_stretched, c.none_bunched_at_end)
+        };
         let good = [tok(" He", 24, 33, 0.8), tok(" might", 33, 68, 0.9)];
-        assert!(timings_plausible(&good, 2.9));
+        assert_eq!(check(&good), (true, true));
         let stretched = [tok(" He", 29, 247, 0.8), tok(" might", 247, 286, 0.9)];
-        assert!(!timings_plausible(&stretched, 2.9));
-        let piled = [tok(" He", 24, 33, 0.8), tok(" even", 290, 290, 0.9)];
-        assert!(!timings_plausible(&piled, 2.9));
+        assert_eq!(check(&stretched), (false, true));
+        let bunched = [tok(" He", 24, 33, 0.8), tok(" even", 290, 290, 0.9)];
+        assert_eq!(check(&bunched), (true, false));
+        // Punctuation placed at the end is no word's time.
+        assert_eq!(
+            check(&[tok(" He", 24, 33, 0.8), tok(".", 290, 290, 0.9)]),
+            (true, true)
+        );
     }
 
     fn words(text: &str) -> Vec<Word> {
@@ -163,8 +189,14 @@ mod tests {
         assert!(!repeats_itself(&words(
             "I I think the the answer is is fine"
         )));
+        assert!(repeats_itself(&words(
+            "there might be prudently in his power to do for them. and his power to do for them."
+        )));
         assert!(!repeats_itself(&words(
             "ask not what your country can do for you ask what you can do"
+        )));
+        assert!(!repeats_itself(&words(
+            "we tried it and then we tried it again"
         )));
         assert!(!repeats_itself(&[]));
     }

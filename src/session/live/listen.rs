@@ -8,6 +8,7 @@
 //! `Turns` is the sans-I/O core: probabilities and samples in, events out, with the models
 //! called through a closure so that tests can drive it with made-up probabilities.
 
+use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,7 +17,7 @@ use tokio::sync::mpsc;
 
 use super::echo::EchoGuard;
 use crate::pipeline::listen::endpoint::{Action, EndpointSettings, Endpointer};
-use crate::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn};
+use crate::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn, quietest};
 
 const RATE: usize = 16_000;
 const FRAME_MS: u32 = (FRAME_SAMPLES * 1000 / RATE) as u32;
@@ -31,6 +32,11 @@ const ECHO_SPAN: f64 = 1.5;
 const MAX_ECHO_SPAN: f64 = 3.5;
 /// The longest turn kept whole; past this the turn ends as if the candidate had paused.
 const MAX_TURN: usize = RATE * 120;
+/// The longest phrase: speech that runs on without a pause is handed over in pieces of at
+/// most this, each cut where the VAD hears it quietest in its second half (between words, as
+/// a rule), so that the part of a turn left to transcribe when it ends is short, however
+/// long the candidate spoke without pausing.
+const MAX_PHRASE: usize = RATE * 5;
 
 /// Decoded microphone audio (16 kHz) and when its packet arrived on the media clock: stamped
 /// on arrival, because the listening thread may be busy (Smart Turn) when it gets to it, and
@@ -99,6 +105,10 @@ pub struct Turns {
     phrase: Result<usize, usize>,
     /// Phrases of the current turn handed over.
     phrases: usize,
+    /// The VAD's probabilities of the latest frames (up to a phrase's worth), the first
+    /// for the frame starting at sample `probs_from`, to find where to cut a long phrase.
+    probs: VecDeque<f32>,
+    probs_from: usize,
 }
 
 impl Turns {
@@ -119,6 +129,8 @@ impl Turns {
             turn: 0,
             phrase: Ok(0),
             phrases: 0,
+            probs: VecDeque::with_capacity(MAX_PHRASE / FRAME_SAMPLES + 1),
+            probs_from: 0,
         }
     }
 
@@ -134,6 +146,7 @@ impl Turns {
         let start = self.frames * FRAME_SAMPLES;
         self.frames += 1;
         self.audio.extend_from_slice(frame);
+        self.remember(start, p);
         let mut out = Vec::new();
         if p >= self.threshold {
             if self.run == 0 {
@@ -170,6 +183,7 @@ impl Turns {
                 out.extend(self.close_phrase());
             }
         }
+        out.extend(self.cut_long_phrase());
         let too_long = self.turn_start.is_some_and(|s| self.end() - s >= MAX_TURN);
         match action {
             Action::EndOfTurn { speech_end } => out.extend(self.finish(speech_end)),
@@ -228,6 +242,39 @@ impl Turns {
         })
     }
 
+    /// A phrase spoken on for `MAX_PHRASE` without a pause: its first part, up to where
+    /// it was quietest.
+    fn cut_long_phrase(&mut self) -> Option<Hearing> {
+        let start = self.turn_start?;
+        let from = self.phrase.ok()?.max(self.base);
+        if self.end() - from < MAX_PHRASE {
+            return None;
+        }
+        let within = from + MAX_PHRASE / 2..from + MAX_PHRASE;
+        let cut = quietest(self.probs.make_contiguous(), self.probs_from, within);
+        let cut = cut.clamp(from + 1, self.end());
+        self.phrase = Ok(cut);
+        self.phrases += 1;
+        Some(Hearing::Phrase {
+            turn: self.turn,
+            index: self.phrases - 1,
+            audio: self.audio[from - self.base..cut - self.base].to_vec(),
+            offset: from - start,
+        })
+    }
+
+    /// Keeps the frame's probability, and no more than a phrase's worth.
+    fn remember(&mut self, start: usize, p: f32) {
+        if self.probs.is_empty() {
+            self.probs_from = start;
+        }
+        self.probs.push_back(p);
+        while self.probs.len() * FRAME_SAMPLES > MAX_PHRASE + FRAME_SAMPLES {
+            self.probs.pop_front();
+            self.probs_from += FRAME_SAMPLES;
+        }
+    }
+
     fn finish(&mut self, speech_end: usize) -> Option<Hearing> {
         let start = self.turn_start.take()?;
         let from = start.max(self.base) - self.base;
@@ -263,6 +310,7 @@ impl Turns {
         self.audio.drain(..keep);
         self.run = 0;
         self.reported = false;
+        self.probs.clear();
     }
 }
 
@@ -460,6 +508,46 @@ mod tests {
             panic!("no turn: {out:?}")
         };
         assert_eq!((*phrases, *tail), (0, 0));
+    }
+
+    #[test]
+    fn speech_without_pauses_is_handed_over_in_pieces_cut_where_it_is_quietest() {
+        let mut t = Turns::new(EndpointSettings::default(), 250);
+        // 12.8 s of speech whose probability dips (without a pause) once in a while.
+        let probs: Vec<(f32, usize)> = (0..400)
+            .map(|i| (if i % 37 == 36 { 0.6 } else { 0.95 }, 1))
+            .chain([(0.0, 20)])
+            .collect();
+        let out = run(&mut t, &probs, 0.9);
+        let pieces: Vec<(usize, usize)> = out
+            .iter()
+            .filter_map(|h| match h {
+                Hearing::Phrase { audio, offset, .. } => Some((*offset, audio.len())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(pieces.len(), 2, "{pieces:?}");
+        let Some(Hearing::Turn {
+            audio,
+            phrases,
+            tail,
+            ..
+        }) = out.last()
+        else {
+            panic!("no turn: {out:?}")
+        };
+        assert_eq!(*phrases, 2);
+        let mut next = 0;
+        for &(offset, len) in &pieces {
+            assert_eq!(offset, next, "pieces follow each other: {pieces:?}");
+            assert!((MAX_PHRASE / 2..=MAX_PHRASE).contains(&len), "{pieces:?}");
+            // Each cut falls in the middle of a dip.
+            let cut_frame = (offset + len) / FRAME_SAMPLES; // the turn starts at sample 0
+            assert_eq!(cut_frame % 37, 36, "{pieces:?}");
+            next = offset + len;
+        }
+        assert_eq!(*tail, next, "the rest is the tail");
+        assert!(audio.len() - tail <= MAX_PHRASE);
     }
 
     #[test]
