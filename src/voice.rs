@@ -96,7 +96,7 @@ impl VoiceModels {
         // 0.9 s where the next took 0.3 s).
         let quiet = vec![0.0f32; 16_000];
         let mut warm = whisper.session().map_err(|e| unavailable(&e))?;
-        warm.transcribe_with(&quiet, AudioContext::Quick)
+        warm.transcribe_with(&quiet, AudioContext::SizedToClip)
             .map_err(|e| unavailable(&e))?;
         drop(warm);
         turn.probability(&quiet).map_err(|e| unavailable(&e))?;

@@ -87,8 +87,9 @@ pub enum AudioContext {
     /// on short utterances, at some risk to accuracy with the smallest models.
     SizedToClip,
     /// Sized to the clip; when that pass comes back with the decoder looping (a phrase
-    /// repeated back to back) or with implausible times, again with 5 s of silence after the
-    /// clip, and only then with the full window.
+    /// repeated back to back), with implausible times or with no words (what it is given is
+    /// speech: the VAD's pieces), again with 5 s of silence after the clip, and only then
+    /// with the full window.
     Auto,
     /// As `Auto`, except that words bunched at the clip's end (a sized window's usual flaw:
     /// the text is right, the last words' times are not) are taken as they are. For the
@@ -157,13 +158,15 @@ impl WhisperSession<'_> {
                 AudioContext::Quick => times.no_word_stretched,
                 _ => times.no_word_stretched && times.none_bunched_at_end,
             };
-            if times_ok && !super::words::repeats_itself(&t.words) {
+            let heard = !t.words.is_empty();
+            if heard && times_ok && !super::words::repeats_itself(&t.words) {
                 return Ok(t);
             }
             tracing::debug!(
+                heard,
                 ?times,
                 ?window,
-                "the transcription looped or lost its times; decoding again with a wider window"
+                "the transcription looped, lost its times or heard nothing; decoding again with a wider window"
             );
         }
         Ok(self.decode(samples, last)?.0)
