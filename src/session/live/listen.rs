@@ -233,13 +233,18 @@ impl Turns {
         if end <= from {
             return None;
         }
+        Some(self.hand_over(start, from..end))
+    }
+
+    /// The next phrase of the turn starting at `start`: the audio of `span` (absolute).
+    fn hand_over(&mut self, start: usize, span: std::ops::Range<usize>) -> Hearing {
         self.phrases += 1;
-        Some(Hearing::Phrase {
+        Hearing::Phrase {
             turn: self.turn,
             index: self.phrases - 1,
-            audio: self.audio[from - self.base..end - self.base].to_vec(),
-            offset: from - start,
-        })
+            audio: self.audio[span.start - self.base..span.end - self.base].to_vec(),
+            offset: span.start - start,
+        }
     }
 
     /// A phrase spoken on for `MAX_PHRASE` without a pause: its first part, up to where
@@ -254,13 +259,7 @@ impl Turns {
         let cut = quietest(self.probs.make_contiguous(), self.probs_from, within);
         let cut = cut.clamp(from + 1, self.end());
         self.phrase = Ok(cut);
-        self.phrases += 1;
-        Some(Hearing::Phrase {
-            turn: self.turn,
-            index: self.phrases - 1,
-            audio: self.audio[from - self.base..cut - self.base].to_vec(),
-            offset: from - start,
-        })
+        Some(self.hand_over(start, from..cut))
     }
 
     /// Keeps the frame's probability, and no more than a phrase's worth.
