@@ -103,7 +103,7 @@ const CTX_PER_SEC: f64 = 50.0;
 /// Silence after the clip in a sized window, in encoder positions (2 s). With less, the
 /// smallest models often miss the end of the speech and start the phrase over: tiny.en
 /// looped on 6 of 12 phrases of 1.3–3.8 s with 0.64 s, on 2 with 2 s, and on none with 5 s
-/// (read speech, `tests/fixtures/audio`), while each second of window costs about 50 ms.
+/// (read speech, `tests/fixtures/audio`), while each second of window costs about 100 ms.
 const SILENCE_CTX: i32 = 100;
 /// ... and in the retry of a sized pass that looped (5 s): about half again the first
 /// pass's time, and far less than the full window's.
