@@ -164,6 +164,13 @@ mod tests {
         (ms / FRAME_MS) as usize
     }
 
+    /// `ms` of speech, whatever the endpointer says to it.
+    fn speak(e: &mut Endpointer, ms: u32) {
+        for _ in 0..frames(ms) {
+            e.push(0.9);
+        }
+    }
+
     #[test]
     fn a_finished_answer_ends_when_the_model_agrees() {
         let mut e = Endpointer::new(EndpointSettings::default());
@@ -196,9 +203,7 @@ mod tests {
     fn a_thinking_pause_keeps_listening_until_the_hard_limit() {
         let s = EndpointSettings::default();
         let mut e = Endpointer::new(s);
-        for _ in 0..frames(500) {
-            e.push(0.9);
-        }
+        speak(&mut e, 500);
         let mut asks = 0;
         let mut ended_at = None;
         for i in 0..frames(4000) {
@@ -229,18 +234,14 @@ mod tests {
         // A one-frame click opens no turn.
         e.push(0.9);
         assert!((0..frames(5000)).all(|_| e.push(0.0) == Action::Listen));
-        for _ in 0..frames(300) {
-            e.push(0.9);
-        }
+        speak(&mut e, 300);
         // A pause just short of the first question to the model, then more speech: the
         // next pause counts from zero again.
         let short = s.ask_after_ms - FRAME_MS;
         for _ in 0..frames(short) {
             assert_eq!(e.push(0.0), Action::Listen);
         }
-        for _ in 0..frames(300) {
-            e.push(0.9);
-        }
+        speak(&mut e, 300);
         assert!((0..frames(short)).all(|_| e.push(0.0) == Action::Listen));
     }
 
@@ -248,9 +249,7 @@ mod tests {
     fn a_pause_after_a_finished_sentence_ends_sooner_and_only_that_pause() {
         let s = EndpointSettings::default();
         let mut e = Endpointer::new(s);
-        for _ in 0..frames(800) {
-            e.push(0.9);
-        }
+        speak(&mut e, 800);
         // Before any pause there is nothing to finish.
         e.reads_finished();
         let mut ended_at = None;
@@ -275,9 +274,7 @@ mod tests {
 
         // Speech after the finished sentence: the next pause waits for the model or the
         // hard limit again.
-        for _ in 0..frames(800) {
-            e.push(0.9);
-        }
+        speak(&mut e, 800);
         let mut asked = false;
         for _ in 0..frames(300) {
             if e.push(0.0) == Action::AskModel {
@@ -287,9 +284,7 @@ mod tests {
             }
         }
         assert!(asked);
-        for _ in 0..frames(200) {
-            e.push(0.9);
-        }
+        speak(&mut e, 200);
         for i in 0..frames(4000) {
             if let Action::EndOfTurn { .. } = e.push(0.0) {
                 assert_eq!((i + 1) as u32 * FRAME_MS / 100, s.max_silence_ms / 100);
