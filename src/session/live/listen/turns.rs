@@ -1,35 +1,16 @@
-//! The candidate's side of a live call: a thread that runs the VAD on the decoded
-//! microphone audio (16 kHz), says when the candidate has been speaking long enough to
-//! interrupt, and, with the endpointer and Smart Turn, when they have finished a turn, handing
-//! over that turn's audio. A pause that does not end the turn hands over the phrase before
-//! it, so that it can be transcribed while the candidate goes on: at the end of the turn only
-//! the last phrase is left to transcribe, however long the answer.
-//!
-//! `Turns` is the sans-I/O core: probabilities and samples in, events out, with the models
-//! called through a closure so that tests can drive it with made-up probabilities.
+//! Turn-taking over a stream, sans I/O: probabilities and samples in, `Hearing` out, with
+//! the models called through a closure so that tests can drive it with made-up
+//! probabilities.
 
 use std::collections::VecDeque;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use tokio::sync::mpsc;
-
-use super::echo::EchoGuard;
+use super::{Hearing, RATE};
 use crate::pipeline::listen::endpoint::{Action, EndpointSettings, Endpointer};
-use crate::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn, quietest};
+use crate::pipeline::listen::{FRAME_SAMPLES, quietest};
 
-const RATE: usize = 16_000;
 const FRAME_MS: u32 = (FRAME_SAMPLES * 1000 / RATE) as u32;
 /// Audio kept from before the speech began, so the first syllable is not clipped.
 const PRE_ROLL: usize = RATE * 3 / 10;
-/// How much of the microphone's latest audio the echo guard judges an interruption by: long
-/// enough that two different voices rarely line up by chance (speech envelopes are smooth,
-/// and every round-trip delay is tried), and including the moments before the speech began,
-/// which an echo mirrors and a person talking over the interviewer does not.
-const ECHO_SPAN: f64 = 1.5;
-/// ... and at most a whole turn by (the guard keeps 4 s).
-const MAX_ECHO_SPAN: f64 = 3.5;
 /// The longest turn kept whole; past this the turn ends as if the candidate had paused.
 const MAX_TURN: usize = RATE * 120;
 /// The longest phrase: speech that runs on without a pause is handed over in pieces of at
@@ -37,49 +18,6 @@ const MAX_TURN: usize = RATE * 120;
 /// a rule), so that the part of a turn left to transcribe when it ends is short, however
 /// long the candidate spoke without pausing.
 const MAX_PHRASE: usize = RATE * 5;
-
-/// Decoded microphone audio (16 kHz) and when its packet arrived on the media clock: stamped
-/// on arrival, because the listening thread may be busy (Smart Turn) when it gets to it, and
-/// the echo guard lines the microphone up with the voice sent by time.
-pub struct MicAudio {
-    pub arrived: f64,
-    pub samples: Vec<f32>,
-}
-
-/// What the listening thread is given.
-pub enum ToListener {
-    Mic(MicAudio),
-    /// Phrase `index` of turn `turn` was transcribed, and reads as a finished sentence.
-    PhraseFinished {
-        turn: u64,
-        index: usize,
-    },
-}
-
-/// What the listener heard.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Hearing {
-    /// The candidate has spoken for `barge_in_ms` without a break.
-    Speaking,
-    /// Phrase `index` of turn number `turn`, closed by a pause that did not end the turn:
-    /// its audio, which starts `offset` samples into the turn's.
-    Phrase {
-        turn: u64,
-        index: usize,
-        audio: Vec<f32>,
-        offset: usize,
-    },
-    /// A finished turn: its audio, from just before the speech to where the speech ended;
-    /// how many phrases of it were handed over, and where in it they end (`tail`, samples);
-    /// and how much silence after it was heard before the turn was judged over (seconds).
-    Turn {
-        turn: u64,
-        audio: Vec<f32>,
-        phrases: usize,
-        tail: usize,
-        waited: f64,
-    },
-}
 
 /// Turn-taking over a stream, sans I/O.
 pub struct Turns {
@@ -313,88 +251,7 @@ impl Turns {
     }
 }
 
-/// The listening thread: decoded audio (and what phrases read as) in, `Hearing` out. What the echo guard takes for the
-/// interviewer's own voice neither interrupts it nor becomes an answer. Stops when either
-/// channel closes.
-pub fn spawn(
-    echo: Arc<Mutex<EchoGuard>>,
-    mut vad: Silero,
-    turn_model: Arc<Mutex<SmartTurn>>,
-    settings: EndpointSettings,
-    barge_in_ms: u32,
-    audio: Receiver<ToListener>,
-    heard: mpsc::Sender<Hearing>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    std::thread::Builder::new()
-        .name("live-listen".into())
-        .spawn(move || {
-            let mut turns = Turns::new(settings, barge_in_ms);
-            let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 4);
-            let mut ask = |audio: &[f32]| -> f32 {
-                let mut model = turn_model.lock().unwrap_or_else(|p| p.into_inner());
-                model.probability(audio).unwrap_or_else(|e| {
-                    tracing::warn!(error = %e, "Smart Turn failed; waiting for the silence limit");
-                    0.0
-                })
-            };
-            loop {
-                let chunk = match audio.recv_timeout(Duration::from_secs(1)) {
-                    Ok(ToListener::Mic(c)) => c,
-                    Ok(ToListener::PhraseFinished { turn, index }) => {
-                        turns.phrase_finished(turn, index);
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Timeout) => {
-                        if heard.is_closed() {
-                            return;
-                        }
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Disconnected) => return,
-                };
-                let MicAudio {
-                    arrived,
-                    samples: chunk,
-                } = chunk;
-                echo.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .heard(arrived, &chunk, RATE as u32);
-                pending.extend_from_slice(&chunk);
-                let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
-                for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
-                    let p = match vad.probability(frame) {
-                        Ok(p) => p,
-                        Err(e) => {
-                            tracing::error!(error = %e, "the VAD failed; live listening stops");
-                            return;
-                        }
-                    };
-                    for h in turns.push(frame, p, &mut ask) {
-                        let span = match &h {
-                            Hearing::Speaking => ECHO_SPAN,
-                            Hearing::Turn { audio, .. } | Hearing::Phrase { audio, .. } => {
-                                (audio.len() as f64 / RATE as f64 + 0.5).min(MAX_ECHO_SPAN)
-                            }
-                        };
-                        let guard = echo.lock().unwrap_or_else(|p| p.into_inner());
-                        if guard.is_echo(span) {
-                            tracing::debug!(
-                                ?span,
-                                "the interviewer's own voice came back; ignored"
-                            );
-                            continue;
-                        }
-                        drop(guard);
-                        if heard.blocking_send(h).is_err() {
-                            return;
-                        }
-                    }
-                }
-                pending.drain(..whole);
-            }
-        })
-}
-
+#[cfg(test)]
 #[cfg(test)]
 mod tests {
     use super::*;
