@@ -163,7 +163,24 @@ async fn the_live_interview_in_chromium() {
         .and_then(|url| url.trim_end_matches("/live").rsplit('/').next())
         .and_then(|id| id.parse().ok())
         .expect("the script names the room");
-    // The page is closed: the call ends and the verbatim pass revises the stored answer.
+    // The closed page reaches the reviewer's timeline as a lost connection once the server
+    // notices (the browser leaves without a goodbye, so it may take the transport's timeout).
+    let mut events = Vec::new();
+    for _ in 0..240 {
+        events = interviewer::db::integrity::for_interview(&app.state.db, id)
+            .await
+            .unwrap();
+        if events.iter().any(|e| e.kind == "connection_lost") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(
+        events.iter().any(|e| e.kind == "connection_lost"),
+        "{events:?}"
+    );
+
+    // The call ends and the verbatim pass revises the stored answer.
     let answers = || async {
         interviewer::db::interviews::turns(&app.state.db, id)
             .await
@@ -187,14 +204,6 @@ async fn the_live_interview_in_chromium() {
     assert!(
         rate <= 0.2,
         "word error rate {rate:.2}: {heard:?} (fast pass: {fast:?})\n{log}"
-    );
-    // The closed page is on the reviewer's timeline as a lost connection.
-    let events = interviewer::db::integrity::for_interview(&app.state.db, id)
-        .await
-        .unwrap();
-    assert!(
-        events.iter().any(|e| e.kind == "connection_lost"),
-        "{events:?}"
     );
 }
 
