@@ -28,6 +28,7 @@ use interviewer::config::Config;
 use interviewer::render::measure::{self, Region};
 use interviewer::render::{Avatar, FrameSettings, Gpu, Renderer, VideoFrame};
 use interviewer::rtc::client::{Call, CallOptions, Received};
+use interviewer::session::live::timing::TurnTiming;
 use reqwest::cookie::CookieStore;
 use serde_json::{Value, json};
 
@@ -96,14 +97,14 @@ async fn main() -> anyhow::Result<()> {
     let minutes = env_num("LIVE_MINUTES", 10);
     let mut session = Session::start(&state, &base, &recruiter, &mouth).await?;
     let started = Instant::now();
-    let mut v2v = Vec::new();
+    let mut reports = Vec::new();
     let mut timings = Vec::new();
     let mut i = 0usize;
-    while (v2v.len() < turns || started.elapsed() < Duration::from_secs(minutes * 60))
+    while (reports.len() < turns || started.elapsed() < Duration::from_secs(minutes * 60))
         && started.elapsed() < Duration::from_secs(minutes * 60 + 120)
     {
         match session.turn(&answers[i % answers.len()]).await? {
-            Some(latency) => v2v.push(latency),
+            Some(report) => reports.push(report),
             None => break,
         }
         // The session's own figures, while it runs (it ends with the interview).
@@ -115,8 +116,8 @@ async fn main() -> anyhow::Result<()> {
         i += 1;
     }
     let span = started.elapsed();
-    let each: Vec<String> = v2v.iter().map(|l| format!("{:.0}", l * 1000.0)).collect();
-    println!("turns (ms): {}", each.join(" "));
+    let v2v: Vec<f64> = reports.iter().map(|r| r.latency).collect();
+    report_turns(&reports, &timings);
     report_latency(&v2v, &timings);
     report_lipsync(&session.call.received, span);
     reference_lipsync(&root, &state.config, frame)?;
@@ -150,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
                 let mut lat = Vec::new();
                 for t in 0..per_session {
                     match s.turn(&answers[(k + t) % answers.len()]).await {
-                        Ok(Some(l)) => lat.push(l),
+                        Ok(Some(r)) => lat.push(r.latency),
                         _ => break,
                     }
                 }
@@ -521,14 +522,17 @@ impl Session {
         }
     }
 
-    /// Speaks `answer` and waits for the reply's first packet: the voice-to-voice time, or
-    /// `None` when the interview has ended.
-    async fn turn(&mut self, answer: &Answer) -> anyhow::Result<Option<f64>> {
+    /// Speaks `answer` and waits for the reply's first packet: what happened, or `None`
+    /// when the interview has ended.
+    async fn turn(&mut self, answer: &Answer) -> anyhow::Result<Option<TurnReport>> {
         // A connection that dropped and came back repeats the question first.
         if self.until_listening(Duration::from_secs(60)).await.is_err() {
             return Ok(None);
         }
-        let packets_before = self.call.received.lock().unwrap().audio.len();
+        let (packets_before, messages_before) = {
+            let r = self.call.received.lock().unwrap();
+            (r.audio.len(), r.messages.len())
+        };
         let sent = Instant::now();
         self.call.say(&answer.samples, 16_000).await?;
         let speech_end = sent + Duration::from_secs_f64(answer.speech_end);
@@ -556,15 +560,91 @@ impl Session {
         let Some(first) = first else {
             return Ok(None);
         };
-        let latency = first.saturating_duration_since(speech_end).as_secs_f64();
+        let mut report = TurnReport {
+            latency: first.saturating_duration_since(speech_end).as_secs_f64(),
+            ..TurnReport::default()
+        };
+        {
+            let r = self.call.received.lock().unwrap();
+            let rel = |at: Instant| {
+                if at >= speech_end {
+                    at.duration_since(speech_end).as_secs_f64()
+                } else {
+                    -speech_end.duration_since(at).as_secs_f64()
+                }
+            };
+            for (at, text) in &r.messages[messages_before..] {
+                let Ok(m) = serde_json::from_str::<Value>(text) else {
+                    continue;
+                };
+                match m["type"].as_str() {
+                    Some("turn") if m["turn"]["speaker"] == "candidate" && *at <= first => {
+                        report.answers.push(rel(*at));
+                    }
+                    Some("interrupted") if *at <= first => report.interrupted += 1,
+                    Some("caption") if *at >= speech_end && report.reply_turn.is_none() => {
+                        report.reply_turn = m["turn"].as_i64();
+                    }
+                    _ => {}
+                }
+            }
+        }
         if self.until_listening(Duration::from_secs(60)).await.is_err() {
             return Ok(None);
         }
-        Ok(Some(latency))
+        Ok(Some(report))
     }
 }
 
-fn report_latency(v2v: &[f64], timings: &[interviewer::session::live::timing::TurnTiming]) {
+/// One answer as the caller saw it.
+#[derive(Default)]
+struct TurnReport {
+    /// End of the speech → the reply's first loud packet, in seconds.
+    latency: f64,
+    /// When each answer the server took from this speech reached the caller, in seconds
+    /// after the speech ended (negative: the turn was ended during a pause).
+    answers: Vec<f64>,
+    /// Interviewer turns the speech cut short.
+    interrupted: usize,
+    /// The interviewer turn whose voice was measured.
+    reply_turn: Option<i64>,
+}
+
+/// One line per turn: what the caller saw and, where the server timed the reply, its stages.
+fn report_turns(turns: &[TurnReport], timings: &[TurnTiming]) {
+    println!("\nper turn (answers: when the server took each, relative to the end of speech):");
+    for (i, t) in turns.iter().enumerate() {
+        let answers: Vec<String> = t.answers.iter().map(|a| format!("{a:+.1} s")).collect();
+        let mut line = format!(
+            "  {:>2}: {:>6.0} ms; answers at [{}]",
+            i + 1,
+            t.latency * 1e3,
+            answers.join(", ")
+        );
+        if t.interrupted > 0 {
+            line += &format!("; {} barge-in(s)", t.interrupted);
+        }
+        match timings
+            .iter()
+            .find(|s| Some(s.reply_turn) == t.reply_turn)
+        {
+            Some(s) => line += &format!(
+                "; server: {} phrase(s) ahead, tail {:.1} s, end of turn {:.0}, transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms",
+                s.phrases,
+                s.tail_secs,
+                s.end_of_turn * 1e3,
+                s.transcribe * 1e3,
+                s.reply * 1e3,
+                s.first_speech * 1e3,
+                s.first_packet * 1e3
+            ),
+            None => line += "; not timed by the server",
+        }
+        println!("{line}");
+    }
+}
+
+fn report_latency(v2v: &[f64], timings: &[TurnTiming]) {
     println!(
         "\nvoice to voice over {} turns (end of the candidate's speech → first reply packet at the caller):",
         v2v.len()
@@ -580,7 +660,7 @@ fn report_latency(v2v: &[f64], timings: &[interviewer::session::live::timing::Tu
         "  server stages over {} turns (p50 / p95 ms):",
         timings.len()
     );
-    type Stage = fn(&interviewer::session::live::timing::TurnTiming) -> f64;
+    type Stage = fn(&TurnTiming) -> f64;
     let stages: [(&str, Stage); 6] = [
         ("end of turn (silence heard)", |t| t.end_of_turn),
         ("transcript", |t| t.transcribe),

@@ -20,7 +20,7 @@ use crate::session::SessionHandle;
 use crate::session::live::ServerMessage;
 use crate::session::live::clock::MediaClock;
 use crate::session::live::listen::{Hearing, MicAudio, ToListener};
-use crate::session::live::timing::Stopwatch;
+use crate::session::live::timing::{Stopwatch, TurnEnd};
 use crate::session::live::video::{Cue, VideoCommand};
 use crate::voice::{VoiceError, VoiceModels};
 
@@ -89,7 +89,12 @@ impl Live {
                 } else {
                     (Vec::new(), 0)
                 };
-                self.stopwatch = Some(Stopwatch::start(waited));
+                self.stopwatch = Some(Stopwatch::start(TurnEnd {
+                    waited,
+                    phrases: parts.len(),
+                    tail_secs: audio.len().saturating_sub(tail) as f64
+                        / f64::from(SAMPLE_RATE_HZ),
+                }));
                 let _ = self.video.send(VideoCommand::Cue(Cue::Activity {
                     activity: Activity::Thinking,
                     at: self.clock.now(),
@@ -124,6 +129,7 @@ impl Live {
                 if let Some(w) = self.stopwatch.as_mut() {
                     w.transcribed(heard, answered);
                 }
+                self.lap();
                 self.verbatim.extend(record);
             }
             Answered::NotHeard(why) => tracing::debug!(why, "a turn with no usable speech"),

@@ -454,10 +454,8 @@ impl Live {
         match ev {
             Event::Turn { turn } => {
                 self.turns.push(turn.clone());
-                if turn.speaker == "interviewer"
-                    && let Some(w) = self.stopwatch.as_mut()
-                {
-                    w.replied_with(turn.id);
+                if let Some(w) = self.stopwatch.as_mut() {
+                    w.turn(turn.speaker == "candidate", turn.id);
                 }
                 self.send_all(&ServerMessage::Turn { turn: turn.clone() })
                     .await;
@@ -533,6 +531,16 @@ impl Live {
     /// connection, a rejoin); never scored. Failing to store one never stops the call.
     async fn observe(&self, kind: &'static str, detail: serde_json::Value) {
         observe(self.ctx.sessions.db(), self.id, kind, detail).await;
+    }
+
+    /// Keeps the timed turn's stages once all are known.
+    fn lap(&mut self) {
+        if let Some(t) = self.stopwatch.as_ref().and_then(Stopwatch::finished) {
+            self.stopwatch = None;
+            if self.timings.len() < MAX_TIMINGS {
+                self.timings.push(t);
+            }
+        }
     }
 
     fn is_connected(&self) -> bool {

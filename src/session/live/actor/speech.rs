@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::mpsc;
 
-use super::{Live, MAX_TIMINGS};
+use super::Live;
 use crate::animate::Activity;
 use crate::pipeline::messages::SpeechAudio;
 use crate::rtc::audio_codec::RATE_HZ;
@@ -90,17 +90,16 @@ impl Live {
                 if let Some(w) = self.stopwatch.as_mut() {
                     w.queued(turn, at);
                 }
+                self.lap();
             }
             Played::Report(report) => {
                 let now = std::time::Instant::now();
-                for (turn, _) in &report.started {
-                    if let Some(t) = self.stopwatch.as_ref().and_then(|w| w.sent(*turn, now)) {
-                        self.stopwatch = None;
-                        if self.timings.len() < MAX_TIMINGS {
-                            self.timings.push(t);
-                        }
+                if let Some(w) = self.stopwatch.as_mut() {
+                    for (turn, _) in &report.started {
+                        w.sent(*turn, now);
                     }
                 }
+                self.lap();
                 if let Some((turn, said)) = self.goodbye.as_mut()
                     && report.finished.iter().any(|(t, _)| t == turn)
                 {
