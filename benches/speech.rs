@@ -19,6 +19,9 @@ use interviewer::pipeline::transcribe::{AudioContext, Whisper};
 const RUNS: usize = 7;
 
 fn main() -> anyhow::Result<()> {
+    if std::env::var_os("RUST_LOG").is_some() {
+        interviewer::telemetry::init();
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let pcm = wav::read_file(&root.join("tests/fixtures/audio/jfk.wav"))?;
     for (name, file) in [("tiny.en", "ggml-tiny.en.bin"), ("base", "ggml-base.bin")] {
@@ -31,7 +34,12 @@ fn main() -> anyhow::Result<()> {
             continue;
         }
         let whisper = Whisper::load(&path, 2, "en")?;
+        if std::env::var_os("SPEECH_BESIDE_VIDEO_ONLY").is_some() {
+            beside_video(name, &root, &whisper, &pcm.samples)?;
+            return Ok(());
+        }
         latency(name, &whisper, &pcm.samples)?;
+        beside_video(name, &root, &whisper, &pcm.samples)?;
         word_error_rate(name, &root, &whisper)?;
     }
     piper(&root)?;
@@ -86,6 +94,98 @@ fn latency(name: &str, whisper: &Whisper, samples: &[f32]) -> anyhow::Result<()>
             );
         }
     }
+    Ok(())
+}
+
+/// The live turn's pass while a live call's video runs beside it: a thread renders and
+/// encodes the idle avatar at 10 fps (640×480, 4× MSAA, what a call sends while it
+/// listens), and the quick pass runs on 2 and 5 s clips with 2 threads and with 1.
+fn beside_video(
+    name: &str,
+    root: &std::path::Path,
+    whisper: &Whisper,
+    samples: &[f32],
+) -> anyhow::Result<()> {
+    use interviewer::animate::{AvatarPose, Viseme};
+    use interviewer::render::{Avatar, FrameSettings, Gpu, Renderer, VideoFrame};
+    use interviewer::rtc::video_codec::{VideoEncoder, VideoSettings};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let avatar = Avatar::load(&root.join("avatar/interviewer.glb"))?;
+    let (width, height) = (640, 480);
+    let mut renderer = Renderer::new(
+        Gpu::shared()?,
+        &avatar,
+        FrameSettings {
+            width,
+            height,
+            msaa: 4,
+        },
+    )?;
+    let mut encoder = VideoEncoder::new(VideoSettings {
+        width,
+        height,
+        fps: 10.0,
+        bitrate_bps: 600_000,
+        keyframe_secs: 4.0,
+    })?;
+    let mut session = whisper.session()?;
+    let quick = |session: &mut interviewer::pipeline::transcribe::WhisperSession,
+                     label: &str|
+     -> anyhow::Result<()> {
+        for secs in [2usize, 5] {
+            let clip = &samples[4_000..4_000 + secs * 16_000];
+            let mut times = Vec::with_capacity(RUNS);
+            let mut text = String::new();
+            for _ in 0..RUNS {
+                let t = Instant::now();
+                text = session.transcribe_with(clip, AudioContext::Quick)?.text();
+                times.push(t.elapsed());
+            }
+            let (p50, p95) = percentiles(&mut times);
+            println!(
+                "whisper {name} quick, {label}, {secs} s clip: p50 {:.0} ms, p95 {:.0} ms  \"{text}\"",
+                ms(p50),
+                ms(p95)
+            );
+        }
+        Ok(())
+    };
+    quick(&mut whisper.session()?, "2 threads, alone")?;
+    let mut alone = whisper.session()?;
+    alone.limit_threads(1);
+    quick(&mut alone, "1 thread, alone")?;
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    let video = std::thread::spawn(move || -> anyhow::Result<(usize, Duration)> {
+        let pose = AvatarPose::holding(Viseme::Sil);
+        let mut frame = VideoFrame::empty();
+        let (mut n, mut busy) = (0, Duration::ZERO);
+        let start = Instant::now();
+        while !stopped.load(Ordering::Relaxed) {
+            let t = Instant::now();
+            renderer.render(&pose, &mut frame)?;
+            if frame.width == width {
+                encoder.encode(&frame)?;
+            }
+            busy += t.elapsed();
+            n += 1;
+            let next = start + Duration::from_millis(100) * n as u32;
+            std::thread::sleep(next.saturating_duration_since(Instant::now()));
+        }
+        Ok((n, busy))
+    });
+    for threads in [2usize, 1] {
+        session.limit_threads(threads);
+        quick(&mut session, &format!("{threads} thread(s), beside the video"))?;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let (frames, busy) = video
+        .join()
+        .map_err(|_| anyhow::anyhow!("the video thread panicked"))??;
+    println!(
+        "  the video thread: {frames} frames, {:.1} ms each to render and encode",
+        ms(busy) / frames.max(1) as f64
+    );
     Ok(())
 }
 

@@ -43,12 +43,24 @@ pub struct VoiceModels {
 /// Which queue a transcription waits in.
 #[derive(Clone, Copy)]
 enum Lane {
-    /// Someone waits for it (a live turn, an uploaded answer): one at a time, every thread.
+    /// Someone waits for it (an uploaded answer): one at a time, every thread.
     Waited,
+    /// A live call waits for it, and the call's video and voice share the cores: the waited
+    /// queue, with one core left to the media. Whisper's threads spin while they wait for
+    /// each other, so one that loses its core to the renderer stalls them all (measured
+    /// beside a call's idle video on 2 cores: a 2 s phrase took 1.7 s on 2 threads and
+    /// 0.76 s on 1; 0.4 s on 2 threads alone, `cargo bench --bench speech`).
+    Live,
     /// Nobody waits (the verbatim record after a live call): one at a time on one thread,
     /// beside the waited queue rather than in it, so it never holds up a live turn and
     /// always leaves a core to the calls.
     Background,
+}
+
+/// Whisper threads for a live call: all the cores but one, which the call's media keeps.
+fn live_threads(threads: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    threads.min(cores.saturating_sub(1)).max(1)
 }
 
 /// Loads the models once, when first asked.
@@ -149,8 +161,17 @@ impl VoiceModels {
 
     /// The words of a phrase or turn in a live call, fast (`recording::transcribe_fast`).
     pub async fn transcribe_fast(self: &Arc<Self>, pcm: Pcm16k) -> Result<Transcript, VoiceError> {
-        self.with_whisper(Lane::Waited, move |m, vad, whisper| {
-            recording::transcribe_fast(&m.config, vad, whisper, &pcm.samples)
+        let asked = std::time::Instant::now();
+        self.with_whisper(Lane::Live, move |m, vad, whisper| {
+            let started = std::time::Instant::now();
+            let t = recording::transcribe_fast(&m.config, vad, whisper, &pcm.samples);
+            tracing::debug!(
+                audio_secs = pcm.duration_secs(),
+                queued_ms = started.duration_since(asked).as_millis() as u64,
+                took_ms = started.elapsed().as_millis() as u64,
+                "fast transcription"
+            );
+            t
         })
         .await
     }
@@ -162,7 +183,7 @@ impl VoiceModels {
         F: FnOnce(&Self, &mut Silero, &mut WhisperSession) -> Result<T, HearError> + Send + 'static,
     {
         let queue = match lane {
-            Lane::Waited => &self.transcribing,
+            Lane::Waited | Lane::Live => &self.transcribing,
             Lane::Background => &self.background,
         };
         let _permit = queue
@@ -173,7 +194,10 @@ impl VoiceModels {
         tokio::task::spawn_blocking(move || {
             let mut session = models.whisper.session().map_err(HearError::from)?;
             match lane {
-                Lane::Waited => {
+                Lane::Waited | Lane::Live => {
+                    if matches!(lane, Lane::Live) {
+                        session.limit_threads(live_threads(models.config.stt.threads));
+                    }
                     let mut vad = models.vad.lock().unwrap_or_else(|p| p.into_inner());
                     Ok(job(&models, &mut vad, &mut session)?)
                 }

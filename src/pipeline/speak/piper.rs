@@ -68,6 +68,10 @@ impl PiperVoice {
             .map_err(|e| voice_error(model, e))?
             .with_intra_threads(2)
             .map_err(|e| voice_error(model, e))?
+            // Idle pool threads would otherwise spin after each sentence, taking the CPU
+            // the call's video and Whisper need.
+            .with_intra_op_spinning(false)
+            .map_err(|e| voice_error(model, e))?
             .commit_from_memory(&bytes)
             .map_err(|e| voice_error(model, e))?;
         let ids: HashMap<char, i64> = config
