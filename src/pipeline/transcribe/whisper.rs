@@ -92,8 +92,10 @@ pub enum AudioContext {
     /// with the full window.
     Auto,
     /// As `Auto`, except that words bunched at the clip's end (a sized window's usual flaw:
-    /// the text is right, the last words' times are not) are taken as they are. For the
-    /// words of a live turn, which the verbatim pass re-times after the call; not a setting.
+    /// the text is right, the last words' times are not) are taken as they are, and a loop
+    /// is taken out of the text rather than decoded again (the phrase before it is what
+    /// was said). For the words of a live turn, which the verbatim pass re-transcribes
+    /// after the call; not a setting.
     #[serde(skip)]
     Quick,
 }
@@ -153,11 +155,12 @@ impl WhisperSession<'_> {
         };
         let (&last, tries) = windows.split_last().unwrap_or((&Window::Full, &[]));
         for &window in tries {
-            let (t, times) = self.decode(samples, window)?;
-            let times_ok = match context {
-                AudioContext::Quick => times.no_word_stretched,
-                _ => times.no_word_stretched && times.none_bunched_at_end,
-            };
+            let (mut t, times) = self.decode(samples, window)?;
+            let quick = context == AudioContext::Quick;
+            if quick {
+                t.words = super::words::without_repeats(t.words);
+            }
+            let times_ok = times.no_word_stretched && (quick || times.none_bunched_at_end);
             let heard = !t.words.is_empty();
             if heard && times_ok && !super::words::repeats_itself(&t.words) {
                 return Ok(t);

@@ -88,6 +88,27 @@ impl TimesCheck {
 /// ("in his power to do for them and his power to do for them"): the marks of a decoder
 /// stuck in a loop. People do repeat single words and short pairs, so those do not count.
 pub fn repeats_itself(words: &[Word]) -> bool {
+    first_repeat(words).is_some()
+}
+
+/// The words with each loop's repeats (and the word or two between) taken out, leaving the
+/// phrase once: "in his power to do for them and his power to do for them" reads "in his
+/// power to do for them".
+pub fn without_repeats(mut words: Vec<Word>) -> Vec<Word> {
+    while let Some(r) = first_repeat(&words) {
+        words.drain(r.at + r.len..r.at + 2 * r.len + r.gap);
+    }
+    words
+}
+
+/// A phrase of `len` words at `at`, said again `gap` words after it ends.
+struct Repeat {
+    at: usize,
+    len: usize,
+    gap: usize,
+}
+
+fn first_repeat(words: &[Word]) -> Option<Repeat> {
     let w: Vec<String> = words
         .iter()
         .map(|w| {
@@ -98,11 +119,14 @@ pub fn repeats_itself(words: &[Word]) -> bool {
                 .collect()
         })
         .collect();
-    let again = |n: usize, gap: usize| {
-        (0..(w.len() + 1).saturating_sub(2 * n + gap))
-            .any(|i| w[i..i + n] == w[i + n + gap..i + 2 * n + gap])
+    let again = |len: usize, gap: usize| {
+        (0..(w.len() + 1).saturating_sub(2 * len + gap))
+            .find(|&i| w[i..i + len] == w[i + len + gap..i + 2 * len + gap])
+            .map(|at| Repeat { at, len, gap })
     };
-    (3..=w.len() / 2).any(|n| again(n, 0)) || (4..=w.len() / 2).any(|n| again(n, 1) || again(n, 2))
+    (3..=w.len() / 2)
+        .find_map(|n| again(n, 0))
+        .or_else(|| (4..=w.len() / 2).find_map(|n| again(n, 1).or_else(|| again(n, 2))))
 }
 
 #[cfg(test)]
@@ -199,6 +223,30 @@ mod tests {
             "we tried it and then we tried it again"
         )));
         assert!(!repeats_itself(&[]));
+    }
+
+    #[test]
+    fn a_loop_is_taken_out_leaving_the_phrase_once() {
+        let text = |w: Vec<Word>| {
+            w.iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            text(without_repeats(words(
+                "in his power to do for them. and his power to do for them."
+            ))),
+            "in his power to do for them."
+        );
+        assert_eq!(
+            text(without_repeats(words(
+                "ask not what your country ask not what your country ask not what your country can do"
+            ))),
+            "ask not what your country can do"
+        );
+        let ordinary = "I I think the the answer is is fine";
+        assert_eq!(text(without_repeats(words(ordinary))), ordinary);
     }
 
     #[test]

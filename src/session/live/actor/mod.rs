@@ -140,6 +140,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
     };
     let echo = Arc::new(std::sync::Mutex::new(EchoGuard::default()));
     listen::spawn(
+        clock,
         echo.clone(),
         vad,
         models.turn_model(),

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::clock::MediaClock;
 use super::echo::EchoGuard;
 use crate::pipeline::listen::endpoint::EndpointSettings;
 use crate::pipeline::listen::{FRAME_SAMPLES, Silero, SmartTurn};
@@ -62,7 +63,8 @@ pub enum Hearing {
     },
     /// A finished turn: its audio, from just before the speech to where the speech ended;
     /// how many phrases of it were handed over, and where in it they end (`tail`, samples);
-    /// and how much silence after it was heard before the turn was judged over (seconds).
+    /// and how long after the speech's last sound the turn was judged over (seconds: the
+    /// silence heard, and from the thread, as long as the listener lagged behind arrival).
     Turn {
         turn: u64,
         audio: Vec<f32>,
@@ -72,10 +74,49 @@ pub enum Hearing {
     },
 }
 
+/// When the microphone's samples arrived, by their index in the stream: how long ago, on
+/// the media clock, a given sample reached the server. Keeps the last minute.
+#[derive(Default)]
+struct Arrivals {
+    /// (samples received up to and including a chunk, when that chunk arrived).
+    chunks: std::collections::VecDeque<(usize, f64)>,
+    received: usize,
+    /// Samples before this index are forgotten.
+    forgotten: usize,
+}
+
+impl Arrivals {
+    const KEEP: usize = 60 * RATE;
+
+    fn push(&mut self, len: usize, arrived: f64) {
+        self.received += len;
+        self.chunks.push_back((self.received, arrived));
+        while self
+            .chunks
+            .front()
+            .is_some_and(|&(end, _)| end + Self::KEEP < self.received)
+        {
+            if let Some((end, _)) = self.chunks.pop_front() {
+                self.forgotten = end;
+            }
+        }
+    }
+
+    /// When sample `index` arrived, if it is still remembered.
+    fn of(&self, index: usize) -> Option<f64> {
+        if index < self.forgotten {
+            return None;
+        }
+        let i = self.chunks.partition_point(|&(end, _)| end <= index);
+        self.chunks.get(i).map(|&(_, at)| at)
+    }
+}
+
 /// The listening thread: decoded audio (and what phrases read as) in, `Hearing` out. What the echo guard takes for the
 /// interviewer's own voice neither interrupts it nor becomes an answer. Stops when either
 /// channel closes.
 pub fn spawn(
+    clock: MediaClock,
     echo: Arc<Mutex<EchoGuard>>,
     mut vad: Silero,
     turn_model: Arc<Mutex<SmartTurn>>,
@@ -89,6 +130,8 @@ pub fn spawn(
         .spawn(move || {
             let mut turns = Turns::new(settings, barge_in_ms);
             let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 4);
+            let mut arrivals = Arrivals::default();
+            let mut fed = 0usize;
             let mut ask = |audio: &[f32]| -> f32 {
                 let mut model = turn_model.lock().unwrap_or_else(|p| p.into_inner());
                 model.probability(audio).unwrap_or_else(|e| {
@@ -118,6 +161,7 @@ pub fn spawn(
                 echo.lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .heard(arrived, &chunk, RATE as u32);
+                arrivals.push(chunk.len(), arrived);
                 pending.extend_from_slice(&chunk);
                 let whole = pending.len() / FRAME_SAMPLES * FRAME_SAMPLES;
                 for frame in pending[..whole].chunks_exact(FRAME_SAMPLES) {
@@ -128,7 +172,14 @@ pub fn spawn(
                             return;
                         }
                     };
-                    for h in turns.push(frame, p, &mut ask) {
+                    fed += FRAME_SAMPLES;
+                    for mut h in turns.push(frame, p, &mut ask) {
+                        if let Hearing::Turn { waited, .. } = &mut h {
+                            let speech_end = fed.saturating_sub((*waited * RATE as f64) as usize);
+                            if let Some(at) = arrivals.of(speech_end) {
+                                *waited = waited.max(clock.now() - at);
+                            }
+                        }
                         let span = match &h {
                             Hearing::Speaking => ECHO_SPAN,
                             Hearing::Turn { audio, .. } | Hearing::Phrase { audio, .. } => {
@@ -152,4 +203,23 @@ pub fn spawn(
                 pending.drain(..whole);
             }
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sample_arrived_with_its_chunk_and_old_ones_are_forgotten() {
+        let mut a = Arrivals::default();
+        a.push(320, 1.0);
+        a.push(320, 1.02);
+        assert_eq!(a.of(0), Some(1.0));
+        assert_eq!(a.of(319), Some(1.0));
+        assert_eq!(a.of(320), Some(1.02));
+        assert_eq!(a.of(640), None, "not arrived yet");
+        a.push(Arrivals::KEEP, 70.0);
+        assert_eq!(a.of(0), None, "over a minute old");
+        assert_eq!(a.of(700), Some(70.0));
+    }
 }
