@@ -53,7 +53,7 @@ fn main() -> anyhow::Result<()> {
     let runtime = root.join("models/libonnxruntime.so.1.31.1");
     let mut config = Config::default();
     config.scoring.min_pause_ms = (MIN_PAUSE_S * 1000.0) as u64;
-    let whisper = Whisper::load(&root.join("models/ggml-tiny.en.bin"), 2, "en")?;
+    let whisper = Whisper::load(&root.join("models/ggml-tiny.en-q8_0.bin"), 2, "en")?;
     let mut vad = Silero::load(&root.join("models/silero_vad.onnx"), &runtime)?;
     let dir = tempfile::tempdir()?;
 
@@ -167,7 +167,7 @@ fn fillers(
     }
     println!();
     for prompt in [false, true] {
-        let whisper = Whisper::load(&root.join("models/ggml-tiny.en.bin"), 2, "en")?
+        let whisper = Whisper::load(&root.join("models/ggml-tiny.en-q8_0.bin"), 2, "en")?
             .with_filler_prompt(prompt);
         let mut heard = 0;
         for pcm in &answers {

@@ -624,21 +624,20 @@ fn report_turns(turns: &[TurnReport], timings: &[TurnTiming]) {
         if t.interrupted > 0 {
             line += &format!("; {} barge-in(s)", t.interrupted);
         }
-        match timings
-            .iter()
-            .find(|s| Some(s.reply_turn) == t.reply_turn)
-        {
-            Some(s) => line += &format!(
-                "; server: {} phrase(s) ahead, tail {:.1} s, end of turn {:.0}, transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms; {:.0} ms outside them",
-                s.phrases,
-                s.tail_secs,
-                s.end_of_turn * 1e3,
-                s.transcribe * 1e3,
-                s.reply * 1e3,
-                s.first_speech * 1e3,
-                s.first_packet * 1e3,
-                (t.latency - s.total()) * 1e3
-            ),
+        match timings.iter().find(|s| Some(s.reply_turn) == t.reply_turn) {
+            Some(s) => {
+                line += &format!(
+                    "; server: {} phrase(s) ahead, tail {:.1} s, end of turn {:.0}, transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms; {:.0} ms outside them",
+                    s.phrases,
+                    s.tail_secs,
+                    s.end_of_turn * 1e3,
+                    s.transcribe * 1e3,
+                    s.reply * 1e3,
+                    s.first_speech * 1e3,
+                    s.first_packet * 1e3,
+                    (t.latency - s.total()) * 1e3
+                )
+            }
             None => line += "; not timed by the server",
         }
         println!("{line}");

@@ -24,7 +24,11 @@ fn main() -> anyhow::Result<()> {
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let pcm = wav::read_file(&root.join("tests/fixtures/audio/jfk.wav"))?;
-    for (name, file) in [("tiny.en", "ggml-tiny.en.bin"), ("base", "ggml-base.bin")] {
+    for (name, file) in [
+        ("tiny.en", "ggml-tiny.en.bin"),
+        ("tiny.en q8_0", "ggml-tiny.en-q8_0.bin"),
+        ("base", "ggml-base.bin"),
+    ] {
         let path = root.join("models").join(file);
         if !path.is_file() {
             println!(
@@ -36,7 +40,7 @@ fn main() -> anyhow::Result<()> {
         let whisper = Whisper::load(&path, 2, "en")?;
         if std::env::var_os("SPEECH_BESIDE_VIDEO_ONLY").is_some() {
             beside_video(name, &root, &whisper, &pcm.samples)?;
-            return Ok(());
+            continue;
         }
         latency(name, &whisper, &pcm.samples)?;
         beside_video(name, &root, &whisper, &pcm.samples)?;
@@ -130,7 +134,7 @@ fn beside_video(
     })?;
     let mut session = whisper.session()?;
     let quick = |session: &mut interviewer::pipeline::transcribe::WhisperSession,
-                     label: &str|
+                 label: &str|
      -> anyhow::Result<()> {
         for secs in [2usize, 5] {
             let clip = &samples[4_000..4_000 + secs * 16_000];
@@ -176,7 +180,10 @@ fn beside_video(
     });
     for threads in [2usize, 1] {
         session.limit_threads(threads);
-        quick(&mut session, &format!("{threads} thread(s), beside the video"))?;
+        quick(
+            &mut session,
+            &format!("{threads} thread(s), beside the video"),
+        )?;
     }
     stop.store(true, Ordering::Relaxed);
     let (frames, busy) = video

@@ -15,7 +15,7 @@ use interviewer::pipeline::transcribe::{AudioContext, Whisper};
 fn main() -> anyhow::Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let runtime = root.join("models/libonnxruntime.so.1.31.1");
-    let whisper = Whisper::load(&root.join("models/ggml-tiny.en.bin"), 2, "en")?;
+    let whisper = Whisper::load(&root.join("models/ggml-tiny.en-q8_0.bin"), 2, "en")?;
     let mut vad = Silero::load(&root.join("models/silero_vad.onnx"), &runtime)?;
     let mut turn = SmartTurn::load(&root.join("models/smart-turn-v3.2-cpu.onnx"), &runtime)?;
     let mut clips: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures/audio/librivox"))?

@@ -34,7 +34,7 @@ pub struct SttConfig {
 impl Default for SttConfig {
     fn default() -> Self {
         Self {
-            model: "models/ggml-tiny.en.bin".into(),
+            model: "models/ggml-tiny.en-q8_0.bin".into(),
             vad_model: "models/silero_vad.onnx".into(),
             turn_model: "models/smart-turn-v3.2-cpu.onnx".into(),
             onnxruntime: "models/libonnxruntime.so.1.31.1".into(),

@@ -38,7 +38,7 @@ pub fn piper() -> Arc<Speaker> {
 
 fn whisper_text(speech: &SpeechAudio) -> String {
     let pcm = audio::resample(&speech.pcm, speech.sample_rate, 16_000).unwrap();
-    let whisper = Whisper::load(&root().join("models/ggml-tiny.en.bin"), 2, "en").unwrap();
+    let whisper = Whisper::load(&root().join("models/ggml-tiny.en-q8_0.bin"), 2, "en").unwrap();
     let mut session = whisper.session().unwrap();
     session
         .transcribe_with(&pcm, AudioContext::Full)
@@ -222,7 +222,7 @@ fn filled_pauses_in_speech_are_counted() {
         .unwrap();
     let pcm = audio::resample(&speech.pcm, speech.sample_rate, 16_000).unwrap();
     let config = interviewer::config::Config::default();
-    let whisper = Whisper::load(&root().join("models/ggml-tiny.en.bin"), 2, "en").unwrap();
+    let whisper = Whisper::load(&root().join("models/ggml-tiny.en-q8_0.bin"), 2, "en").unwrap();
     let mut vad = interviewer::pipeline::listen::Silero::load(
         &root().join("models/silero_vad.onnx"),
         &runtime(),

@@ -6,7 +6,7 @@ use interviewer::pipeline::transcribe::Whisper;
 use crate::helpers::{cli_command, root, silent_wav};
 
 fn whisper() -> Whisper {
-    let model = root().join("models/ggml-tiny.en.bin");
+    let model = root().join("models/ggml-tiny.en-q8_0.bin");
     assert!(
         model.is_file(),
         "{} is missing: run scripts/fetch-models (scripts/test does)",

@@ -92,8 +92,7 @@ impl Live {
                 self.stopwatch = Some(Stopwatch::start(TurnEnd {
                     waited,
                     phrases: parts.len(),
-                    tail_secs: audio.len().saturating_sub(tail) as f64
-                        / f64::from(SAMPLE_RATE_HZ),
+                    tail_secs: audio.len().saturating_sub(tail) as f64 / f64::from(SAMPLE_RATE_HZ),
                 }));
                 let _ = self.video.send(VideoCommand::Cue(Cue::Activity {
                     activity: Activity::Thinking,
