@@ -144,8 +144,10 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         echo.clone(),
         vad,
         models.turn_model(),
-        endpoint,
-        ctx.config.live.barge_in_ms,
+        listen::TurnTaking {
+            endpoint,
+            barge_in_ms: ctx.config.live.barge_in_ms,
+        },
         mic_rx,
         heard_tx,
     )

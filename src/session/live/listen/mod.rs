@@ -112,23 +112,30 @@ impl Arrivals {
     }
 }
 
-/// The listening thread: decoded audio (and what phrases read as) in, `Hearing` out. What the echo guard takes for the
-/// interviewer's own voice neither interrupts it nor becomes an answer. Stops when either
-/// channel closes.
+/// How the listener takes turns: the endpointer's settings, and how long the candidate
+/// speaks before it counts as talking over the interviewer.
+#[derive(Debug, Clone, Copy)]
+pub struct TurnTaking {
+    pub endpoint: EndpointSettings,
+    pub barge_in_ms: u32,
+}
+
+/// The listening thread: decoded audio (and what phrases read as) in, `Hearing` out. What
+/// the echo guard takes for the interviewer's own voice neither interrupts it nor becomes an
+/// answer. Stops when either channel closes.
 pub fn spawn(
     clock: MediaClock,
     echo: Arc<Mutex<EchoGuard>>,
     mut vad: Silero,
     turn_model: Arc<Mutex<SmartTurn>>,
-    settings: EndpointSettings,
-    barge_in_ms: u32,
+    taking: TurnTaking,
     audio: Receiver<ToListener>,
     heard: mpsc::Sender<Hearing>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("live-listen".into())
         .spawn(move || {
-            let mut turns = Turns::new(settings, barge_in_ms);
+            let mut turns = Turns::new(taking.endpoint, taking.barge_in_ms);
             let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 4);
             let mut arrivals = Arrivals::default();
             let mut fed = 0usize;
