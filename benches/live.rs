@@ -159,14 +159,7 @@ async fn main() -> anyhow::Result<()> {
                     && let Ok(timings) = live.timings().await
                 {
                     for t in timings {
-                        println!(
-                            "            server: end of turn {:.0}, transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms",
-                            t.end_of_turn * 1e3,
-                            t.transcribe * 1e3,
-                            t.reply * 1e3,
-                            t.first_speech * 1e3,
-                            t.first_packet * 1e3
-                        );
+                        println!("            server: {}", stages(&t));
                     }
                 }
                 let gaps = audio_gaps(&s.call.received);
@@ -610,6 +603,20 @@ struct TurnReport {
     reply_turn: Option<i64>,
 }
 
+/// What the server knew of a turn and its stages, in one line.
+fn stages(s: &TurnTiming) -> String {
+    format!(
+        "{} phrase(s) ahead, tail {:.1} s, end of turn {:.0}, transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms",
+        s.phrases,
+        s.tail_secs,
+        s.end_of_turn * 1e3,
+        s.transcribe * 1e3,
+        s.reply * 1e3,
+        s.first_speech * 1e3,
+        s.first_packet * 1e3
+    )
+}
+
 /// One line per turn: what the caller saw and, where the server timed the reply, its stages.
 fn report_turns(turns: &[TurnReport], timings: &[TurnTiming]) {
     println!("\nper turn (answers: when the server took each, relative to the end of speech):");
@@ -627,14 +634,8 @@ fn report_turns(turns: &[TurnReport], timings: &[TurnTiming]) {
         match timings.iter().find(|s| Some(s.reply_turn) == t.reply_turn) {
             Some(s) => {
                 line += &format!(
-                    "; server: {} phrase(s) ahead, tail {:.1} s, end of turn {:.0}, transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms; {:.0} ms outside them",
-                    s.phrases,
-                    s.tail_secs,
-                    s.end_of_turn * 1e3,
-                    s.transcribe * 1e3,
-                    s.reply * 1e3,
-                    s.first_speech * 1e3,
-                    s.first_packet * 1e3,
+                    "; server: {}; {:.0} ms outside them",
+                    stages(s),
                     (t.latency - s.total()) * 1e3
                 )
             }
