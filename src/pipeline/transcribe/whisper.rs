@@ -157,12 +157,15 @@ impl WhisperSession<'_> {
         for &window in tries {
             let (mut t, times) = self.decode(samples, window)?;
             let quick = context == AudioContext::Quick;
-            if quick {
+            let looped = if quick {
                 t.words = super::words::without_repeats(t.words);
-            }
+                false
+            } else {
+                super::words::repeats_itself(&t.words)
+            };
             let times_ok = times.no_word_stretched && (quick || times.none_bunched_at_end);
             let heard = !t.words.is_empty();
-            if heard && times_ok && !super::words::repeats_itself(&t.words) {
+            if heard && times_ok && !looped {
                 return Ok(t);
             }
             tracing::debug!(

@@ -1,5 +1,5 @@
 //! Where the time goes between the candidate's last word and the interviewer's first, per
-//! turn, as the server sees it: the silence heard before the turn was judged over,
+//! turn, as the server sees it: the wait from the speech reaching it to the end of turn,
 //! transcription, the reply, the first sentence of speech, and its first packet.
 
 use std::time::Instant;
@@ -15,7 +15,7 @@ pub struct TurnTiming {
     pub phrases: usize,
     /// Seconds of speech left to transcribe when the turn ended.
     pub tail_secs: f64,
-    /// Silence after the speech before the end of turn was decided.
+    /// From the speech's last sound reaching the server to the end of turn being decided.
     pub end_of_turn: f64,
     pub transcribe: f64,
     /// The interview's reply (built-in or LLM), persisted.
@@ -36,7 +36,7 @@ impl TurnTiming {
 /// What the listener knew when it ended a turn.
 #[derive(Debug, Clone, Copy)]
 pub struct TurnEnd {
-    /// Silence after the speech before the end of turn was decided, in seconds.
+    /// From the speech's last sound reaching the server to the decision, in seconds.
     pub waited: f64,
     pub phrases: usize,
     pub tail_secs: f64,
