@@ -160,16 +160,18 @@ async fn events_are_signed_retried_and_failures_shown_to_admins() {
             .iter()
             .any(|(h, _)| h["x-interviewer-delivery"] == first)
     );
-    let deliveries = admin
-        .get(&format!("/api/admin/webhooks/{hook}/deliveries"))
-        .await
-        .body;
+    // The receiver logs a request before it answers, so the worker records the outcome
+    // a moment after the request shows up here.
+    let deliveries = wait_for("both deliveries recorded as delivered", async || {
+        let deliveries = admin
+            .get(&format!("/api/admin/webhooks/{hook}/deliveries"))
+            .await
+            .body;
+        let list = deliveries["deliveries"].as_array()?;
+        (list.len() == 2 && list.iter().all(|d| d["status"] == "delivered")).then_some(deliveries)
+    })
+    .await;
     let list = deliveries["deliveries"].as_array().unwrap();
-    assert_eq!(list.len(), 2, "{deliveries}");
-    assert!(
-        list.iter().all(|d| d["status"] == "delivered"),
-        "{deliveries}"
-    );
     let retried = list
         .iter()
         .find(|d| d["id"] == first.to_str().unwrap().parse::<i64>().unwrap())
