@@ -75,8 +75,32 @@ fn main() -> anyhow::Result<()> {
                 false,
             ),
             (
-                "smart turn, or a finished sentence and 700 ms (the live default)",
+                "smart turn, or a finished sentence and 700 ms",
+                EndpointSettings {
+                    finished_min_probability: 0.0,
+                    ..EndpointSettings::default()
+                },
+                true,
+            ),
+            (
+                "smart turn, or a finished sentence, smart turn >= 0.05 and 700 ms",
+                EndpointSettings {
+                    finished_min_probability: 0.05,
+                    ..EndpointSettings::default()
+                },
+                true,
+            ),
+            (
+                "smart turn, or a finished sentence, smart turn >= 0.1 and 700 ms (the live default)",
                 EndpointSettings::default(),
+                true,
+            ),
+            (
+                "smart turn, or a finished sentence, smart turn >= 0.2 and 700 ms",
+                EndpointSettings {
+                    finished_min_probability: 0.2,
+                    ..EndpointSettings::default()
+                },
                 true,
             ),
             (

@@ -95,7 +95,8 @@ pub struct LiveConfig {
     /// thinking pause a candidate is given. Shorter answers faster and cuts more pauses.
     pub max_pause_ms: u32,
     /// Silence that ends a spoken answer when Smart Turn judged it unfinished but the words
-    /// before the pause read as a finished sentence (Whisper's punctuation, no hanging word).
+    /// before the pause read as a finished sentence (Whisper's punctuation, no hanging word)
+    /// and Smart Turn's reading was not far off (`EndpointSettings::finished_min_probability`).
     /// At most `max_pause_ms`; set it equal to turn the rule off.
     pub finished_pause_ms: u32,
 }
