@@ -139,6 +139,8 @@ pub fn spawn(
             let mut pending: Vec<f32> = Vec::with_capacity(FRAME_SAMPLES * 4);
             let mut arrivals = Arrivals::default();
             let mut fed = 0usize;
+            // The actor has gone: nothing more to listen for.
+            let mut closed = false;
             let mut ask = |audio: &[f32]| -> f32 {
                 let mut model = turn_model.lock().unwrap_or_else(|p| p.into_inner());
                 model.probability(audio).unwrap_or_else(|e| {
@@ -180,7 +182,7 @@ pub fn spawn(
                         }
                     };
                     fed += FRAME_SAMPLES;
-                    for mut h in turns.push(frame, p, &mut ask) {
+                    let mut hear = |mut h: Hearing| {
                         if let Hearing::Turn { waited, .. } = &mut h {
                             let speech_end = fed.saturating_sub((*waited * RATE as f64) as usize);
                             if let Some(at) = arrivals.of(speech_end) {
@@ -199,12 +201,16 @@ pub fn spawn(
                                 ?span,
                                 "the interviewer's own voice came back; ignored"
                             );
-                            continue;
+                            return;
                         }
                         drop(guard);
                         if heard.blocking_send(h).is_err() {
-                            return;
+                            closed = true;
                         }
+                    };
+                    turns.push(frame, p, &mut ask, &mut hear);
+                    if closed {
+                        return;
                     }
                 }
                 pending.drain(..whole);

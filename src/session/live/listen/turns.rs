@@ -74,18 +74,19 @@ impl Turns {
 
     /// One frame of samples with its speech probability. `end_of_turn` is asked (with the
     /// turn's audio so far) when a pause may end the turn and answers with Smart Turn's
-    /// probability.
+    /// probability; `hear` is given what was heard as soon as it is known, so that a phrase
+    /// a pause closed is on its way to transcription while the model weighs that pause.
     pub fn push(
         &mut self,
         frame: &[f32],
         p: f32,
         end_of_turn: &mut dyn FnMut(&[f32]) -> f32,
-    ) -> Vec<Hearing> {
+        hear: &mut dyn FnMut(Hearing),
+    ) {
         let start = self.frames * FRAME_SAMPLES;
         self.frames += 1;
         self.audio.extend_from_slice(frame);
         self.remember(start, p);
-        let mut out = Vec::new();
         if p >= self.threshold {
             if self.run == 0 {
                 self.run_start = start;
@@ -105,7 +106,7 @@ impl Turns {
             }
             if self.run >= self.barge_in_frames && !self.reported {
                 self.reported = true;
-                out.push(Hearing::Speaking);
+                hear(Hearing::Speaking);
             }
         } else {
             self.run = 0;
@@ -113,25 +114,33 @@ impl Turns {
         }
         let mut action = self.endpointer.push(p);
         if action == Action::AskModel {
+            // Whatever the model says, the phrase is done: if the pause ends the turn, its
+            // words are already being transcribed, and the model's time is not added.
+            if let Some(h) = self.close_phrase() {
+                hear(h);
+            }
             let end = self.endpointer.model_audio_end().min(self.end());
             let from = self.turn_start.unwrap_or(self.base).max(self.base);
             let heard = &self.audio[from - self.base..end.max(from) - self.base];
             action = self.endpointer.model_said(end_of_turn(heard));
-            if action == Action::Listen {
-                out.extend(self.close_phrase());
-            }
         }
-        out.extend(self.cut_long_phrase());
+        if let Some(h) = self.cut_long_phrase() {
+            hear(h);
+        }
         let too_long = self.turn_start.is_some_and(|s| self.end() - s >= MAX_TURN);
-        match action {
-            Action::EndOfTurn { speech_end } => out.extend(self.finish(speech_end)),
+        let finished = match action {
+            Action::EndOfTurn { speech_end } => self.finish(speech_end),
             _ if too_long => {
                 let end = self.end();
-                out.extend(self.finish(end));
+                let turn = self.finish(end);
                 self.endpointer = Endpointer::new(self.settings);
                 self.frames_rebase();
+                turn
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(h) = finished {
+            hear(h);
         }
         if self.turn_start.is_none() {
             // Between turns only the pre-roll is worth keeping (before any speech starting).
@@ -143,7 +152,6 @@ impl Turns {
             let keep_from = from.saturating_sub(PRE_ROLL).max(self.base);
             self.drop_before(keep_from);
         }
-        out
     }
 
     /// Phrase `index` of turn `turn` reads as a finished sentence: if the candidate has not
@@ -265,7 +273,7 @@ mod tests {
                 let frame: Vec<f32> = (0..FRAME_SAMPLES)
                     .map(|k| ((i * FRAME_SAMPLES + k) as f32) / 1e7)
                     .collect();
-                out.extend(turns.push(&frame, p, &mut |_| model));
+                turns.push(&frame, p, &mut |_| model, &mut |h| out.push(h));
                 i += 1;
             }
         }
@@ -278,7 +286,7 @@ mod tests {
         // 1 s silence, 1 s speech, then silence until the model (which agrees) is asked.
         let out = run(&mut t, &[(0.0, 31), (0.9, 31), (0.0, 20)], 0.9);
         assert_eq!(out[0], Hearing::Speaking, "{out:?}");
-        let Some(Hearing::Turn { audio, .. }) = out.get(1) else {
+        let Some(Hearing::Turn { audio, .. }) = out.last() else {
             panic!("no turn: {out:?}")
         };
         let first = (audio[0] * 1e7).round() as usize;
@@ -357,13 +365,43 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_without_pauses_is_all_tail() {
+    fn the_phrase_a_pause_closes_goes_out_before_the_model_is_asked() {
+        use std::cell::RefCell;
         let mut t = Turns::new(EndpointSettings::default(), 250);
-        let out = run(&mut t, &[(0.0, 31), (0.9, 31), (0.0, 20)], 0.9);
-        let Some(Hearing::Turn { phrases, tail, .. }) = out.last() else {
+        let out = RefCell::new(Vec::new());
+        let mut phrases_when_asked = Vec::new();
+        for (p, n) in [(0.0, 31), (0.9, 31), (0.0, 20)] {
+            for _ in 0..n {
+                t.push(
+                    &[0.0; FRAME_SAMPLES],
+                    p,
+                    &mut |_| {
+                        let out = out.borrow();
+                        let handed = out.iter().filter(|h| matches!(h, Hearing::Phrase { .. }));
+                        phrases_when_asked.push(handed.count());
+                        0.9
+                    },
+                    &mut |h| out.borrow_mut().push(h),
+                );
+            }
+        }
+        assert_eq!(
+            phrases_when_asked,
+            [1],
+            "asked once, with the phrase already out"
+        );
+        // The model ended the turn at that pause: nothing is left to transcribe.
+        let out = out.into_inner();
+        let Some(Hearing::Turn {
+            phrases,
+            tail,
+            audio,
+            ..
+        }) = out.last()
+        else {
             panic!("no turn: {out:?}")
         };
-        assert_eq!((*phrases, *tail), (0, 0));
+        assert_eq!((*phrases, *tail), (1, audio.len()));
     }
 
     #[test]
@@ -382,7 +420,8 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(pieces.len(), 2, "{pieces:?}");
+        // Two cut where it was quietest, and the rest, closed by the final pause.
+        assert_eq!(pieces.len(), 3, "{pieces:?}");
         let Some(Hearing::Turn {
             audio,
             phrases,
@@ -392,9 +431,9 @@ mod tests {
         else {
             panic!("no turn: {out:?}")
         };
-        assert_eq!(*phrases, 2);
+        assert_eq!(*phrases, 3);
         let mut next = 0;
-        for &(offset, len) in &pieces {
+        for &(offset, len) in &pieces[..2] {
             assert_eq!(offset, next, "pieces follow each other: {pieces:?}");
             assert!((MAX_PHRASE / 2..=MAX_PHRASE).contains(&len), "{pieces:?}");
             // Each cut falls in the middle of a dip.
@@ -402,8 +441,9 @@ mod tests {
             assert_eq!(cut_frame % 37, 36, "{pieces:?}");
             next = offset + len;
         }
-        assert_eq!(*tail, next, "the rest is the tail");
-        assert!(audio.len() - tail <= MAX_PHRASE);
+        assert_eq!(pieces[2], (next, audio.len() - next), "the rest");
+        assert!(audio.len() - next <= MAX_PHRASE);
+        assert_eq!(*tail, audio.len());
     }
 
     #[test]
