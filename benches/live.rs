@@ -606,10 +606,11 @@ struct TurnReport {
 /// What the server knew of a turn and its stages, in one line.
 fn stages(s: &TurnTiming) -> String {
     format!(
-        "{} phrase(s) ahead, tail {:.1} s, end of turn {:.0}, transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms",
+        "{} phrase(s) ahead, tail {:.1} s, end of turn {:.0} (Smart Turn {:.0}), transcript {:.0}, reply {:.0}, speech {:.0}, packet {:.0} ms",
         s.phrases,
         s.tail_secs,
         s.end_of_turn * 1e3,
+        s.end_of_turn_model * 1e3,
         s.transcribe * 1e3,
         s.reply * 1e3,
         s.first_speech * 1e3,
@@ -662,8 +663,9 @@ fn report_latency(v2v: &[f64], timings: &[TurnTiming]) {
         timings.len()
     );
     type Stage = fn(&TurnTiming) -> f64;
-    let stages: [(&str, Stage); 6] = [
+    let stages: [(&str, Stage); 7] = [
         ("end of turn (silence heard)", |t| t.end_of_turn),
+        ("  of which Smart Turn's last run", |t| t.end_of_turn_model),
         ("transcript", |t| t.transcribe),
         ("reply", |t| t.reply),
         ("first speech synthesized", |t| t.first_speech),

@@ -48,11 +48,12 @@ pub enum AudioCommand {
 #[derive(Debug)]
 pub enum Played {
     /// A sentence of `turn` was queued to play.
-    Queued {
-        turn: i64,
-        at: std::time::Instant,
+    Queued { turn: i64, at: std::time::Instant },
+    /// What a packet held, and when it was handed to the connection.
+    Report {
+        report: FrameReport,
+        sent: std::time::Instant,
     },
-    Report(FrameReport),
     /// Nothing more queued: the interviewer has finished speaking.
     Drained,
 }
@@ -116,7 +117,8 @@ pub async fn audio_task(
                     }
                 }
                 if !report.started.is_empty() || !report.finished.is_empty() {
-                    let _ = played.send(Played::Report(report)).await;
+                    let sent = std::time::Instant::now();
+                    let _ = played.send(Played::Report { report, sent }).await;
                 }
                 if playout.is_idle() && !was_idle {
                     was_idle = true;

@@ -17,6 +17,8 @@ pub struct TurnTiming {
     pub tail_secs: f64,
     /// From the speech's last sound reaching the server to the end of turn being decided.
     pub end_of_turn: f64,
+    /// Of that, the end-of-turn model's last run.
+    pub end_of_turn_model: f64,
     pub transcribe: f64,
     /// The interview's reply (built-in or LLM), persisted.
     pub reply: f64,
@@ -38,6 +40,8 @@ impl TurnTiming {
 pub struct TurnEnd {
     /// From the speech's last sound reaching the server to the decision, in seconds.
     pub waited: f64,
+    /// Of that, the end-of-turn model's last run.
+    pub model_secs: f64,
     pub phrases: usize,
     pub tail_secs: f64,
 }
@@ -109,6 +113,7 @@ impl Stopwatch {
             phrases: self.end.phrases,
             tail_secs: self.end.tail_secs,
             end_of_turn: self.end.waited,
+            end_of_turn_model: self.end.model_secs,
             transcribe: secs(self.decided, heard),
             reply: secs(heard, answered),
             first_speech: secs(answered, queued),
@@ -126,6 +131,7 @@ mod tests {
     fn stages_add_up_for_the_reply_whatever_order_its_events_come_in() {
         let end = TurnEnd {
             waited: 0.3,
+            model_secs: 0.1,
             phrases: 2,
             tail_secs: 0.8,
         };

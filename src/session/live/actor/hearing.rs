@@ -77,6 +77,7 @@ impl Live {
                 phrases,
                 tail,
                 waited,
+                model_secs,
             } => {
                 let before = std::mem::take(&mut self.phrases);
                 if !self.hears_answers() {
@@ -91,6 +92,7 @@ impl Live {
                 };
                 self.stopwatch = Some(Stopwatch::start(TurnEnd {
                     waited,
+                    model_secs,
                     phrases: parts.len(),
                     tail_secs: audio.len().saturating_sub(tail) as f64 / f64::from(SAMPLE_RATE_HZ),
                 }));

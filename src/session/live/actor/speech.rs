@@ -92,11 +92,10 @@ impl Live {
                 }
                 self.lap();
             }
-            Played::Report(report) => {
-                let now = std::time::Instant::now();
+            Played::Report { report, sent } => {
                 if let Some(w) = self.stopwatch.as_mut() {
                     for (turn, _) in &report.started {
-                        w.sent(*turn, now);
+                        w.sent(*turn, sent);
                     }
                 }
                 self.lap();

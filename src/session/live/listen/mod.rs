@@ -64,13 +64,15 @@ pub enum Hearing {
     /// A finished turn: its audio, from just before the speech to where the speech ended;
     /// how many phrases of it were handed over, and where in it they end (`tail`, samples);
     /// and how long after the speech's last sound the turn was judged over (seconds: the
-    /// silence heard, and from the thread, as long as the listener lagged behind arrival).
+    /// silence heard, and from the thread, as long as the listener lagged behind arrival),
+    /// of which `model_secs` went to the end-of-turn model's last run (from the thread).
     Turn {
         turn: u64,
         audio: Vec<f32>,
         phrases: usize,
         tail: usize,
         waited: f64,
+        model_secs: f64,
     },
 }
 
@@ -141,12 +143,17 @@ pub fn spawn(
             let mut fed = 0usize;
             // The actor has gone: nothing more to listen for.
             let mut closed = false;
+            // How long the model's latest run took, for the turn's timing.
+            let model_secs = std::cell::Cell::new(0.0);
             let mut ask = |audio: &[f32]| -> f32 {
+                let began = std::time::Instant::now();
                 let mut model = turn_model.lock().unwrap_or_else(|p| p.into_inner());
-                model.probability(audio).unwrap_or_else(|e| {
+                let p = model.probability(audio).unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "Smart Turn failed; waiting for the silence limit");
                     0.0
-                })
+                });
+                model_secs.set(began.elapsed().as_secs_f64());
+                p
             };
             loop {
                 let chunk = match audio.recv_timeout(Duration::from_secs(1)) {
@@ -183,7 +190,13 @@ pub fn spawn(
                     };
                     fed += FRAME_SAMPLES;
                     let mut hear = |mut h: Hearing| {
-                        if let Hearing::Turn { waited, .. } = &mut h {
+                        if let Hearing::Turn {
+                            waited,
+                            model_secs: model,
+                            ..
+                        } = &mut h
+                        {
+                            *model = model_secs.get();
                             let speech_end = fed.saturating_sub((*waited * RATE as f64) as usize);
                             if let Some(at) = arrivals.of(speech_end) {
                                 *waited = waited.max(clock.now() - at);

@@ -236,6 +236,7 @@ impl Turns {
             phrases: self.phrases,
             tail,
             waited,
+            model_secs: 0.0,
         })
     }
 
