@@ -68,60 +68,47 @@ fn main() -> anyhow::Result<()> {
             .iter()
             .map(|c| with_pause(c, pause, &whisper))
             .collect::<anyhow::Result<_>>()?;
-        for (name, settings, words) in [
-            (
-                "smart turn (speech only)",
-                EndpointSettings::default(),
-                false,
-            ),
-            (
-                "smart turn, or a finished sentence and 700 ms",
+        let default = EndpointSettings::default();
+        let mut rules = vec![("smart turn (speech only)".to_string(), default, false)];
+        // The finished-sentence rule at several floors on Smart Turn's reading of the pause.
+        for floor in [0.0, 0.05, 0.1, 0.2] {
+            let live = if floor == default.finished_min_probability {
+                " (the live default)"
+            } else {
+                ""
+            };
+            rules.push((
+                format!(
+                    "smart turn, or a finished sentence, smart turn >= {floor} and 700 ms{live}"
+                ),
                 EndpointSettings {
-                    finished_min_probability: 0.0,
-                    ..EndpointSettings::default()
+                    finished_min_probability: floor,
+                    ..default
                 },
                 true,
-            ),
+            ));
+        }
+        rules.extend([
             (
-                "smart turn, or a finished sentence, smart turn >= 0.05 and 700 ms",
-                EndpointSettings {
-                    finished_min_probability: 0.05,
-                    ..EndpointSettings::default()
-                },
-                true,
-            ),
-            (
-                "smart turn, or a finished sentence, smart turn >= 0.1 and 700 ms (the live default)",
-                EndpointSettings::default(),
-                true,
-            ),
-            (
-                "smart turn, or a finished sentence, smart turn >= 0.2 and 700 ms",
-                EndpointSettings {
-                    finished_min_probability: 0.2,
-                    ..EndpointSettings::default()
-                },
-                true,
-            ),
-            (
-                "smart turn (speech + 200 ms of silence)",
+                "smart turn (speech + 200 ms of silence)".to_string(),
                 EndpointSettings {
                     model_tail_ms: 200,
-                    ..EndpointSettings::default()
+                    ..default
                 },
                 false,
             ),
             // The naive rule: 700 ms of silence ends the turn, no model.
             (
-                "silence 700 ms",
+                "silence 700 ms".to_string(),
                 EndpointSettings {
                     ask_after_ms: u32::MAX,
                     max_silence_ms: 700,
-                    ..EndpointSettings::default()
+                    ..default
                 },
                 false,
             ),
-        ] {
+        ]);
+        for (name, settings, words) in rules {
             let (mut cut, mut delays) = (0, Vec::new());
             for (audio, speech_end) in &answers {
                 let ends = if words {
