@@ -70,25 +70,41 @@ fn main() -> anyhow::Result<()> {
             .collect::<anyhow::Result<_>>()?;
         let default = EndpointSettings::default();
         let mut rules = vec![("smart turn (speech only)".to_string(), default, false)];
-        // The finished-sentence rule at several floors on Smart Turn's reading of the pause.
-        for floor in [0.0, 0.05, 0.1, 0.2] {
-            let live = if floor == default.finished_min_probability {
+        // The finished-sentence rule at several floors on Smart Turn's reading of the pause,
+        // and, at the default floor, with a shorter limit where the two disagree.
+        let variants = [0.0, 0.05, 0.1, 0.2]
+            .map(|floor| (floor, default.max_silence_ms))
+            .into_iter()
+            .chain([1500, 2000].map(|doubted| (default.finished_min_probability, doubted)));
+        for (floor, doubted) in variants {
+            let settings = EndpointSettings {
+                finished_min_probability: floor,
+                finished_doubted_silence_ms: doubted,
+                ..default
+            };
+            let live = if settings == default {
                 " (the live default)"
             } else {
                 ""
             };
             rules.push((
                 format!(
-                    "smart turn, or a finished sentence, smart turn >= {floor} and 700 ms{live}"
+                    "smart turn, or a finished sentence, smart turn >= {floor} and 700 ms, else {doubted} ms{live}"
                 ),
-                EndpointSettings {
-                    finished_min_probability: floor,
-                    ..default
-                },
+                settings,
                 true,
             ));
         }
         rules.extend([
+            // The live default, asking Smart Turn after 64 ms of silence rather than 100.
+            (
+                "the live default, asking at 64 ms".to_string(),
+                EndpointSettings {
+                    ask_after_ms: 64,
+                    ..default
+                },
+                true,
+            ),
             (
                 "smart turn (speech + 200 ms of silence)".to_string(),
                 EndpointSettings {

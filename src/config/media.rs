@@ -99,6 +99,10 @@ pub struct LiveConfig {
     /// and Smart Turn's reading was not far off (`EndpointSettings::finished_min_probability`).
     /// At most `max_pause_ms`; set it equal to turn the rule off.
     pub finished_pause_ms: u32,
+    /// Silence that ends a spoken answer whose words read as a finished sentence while Smart
+    /// Turn heard the voice as going on: the two disagree, so the candidate gets longer than
+    /// `finished_pause_ms` and no more than `max_pause_ms` (equal turns this off).
+    pub finished_doubted_pause_ms: u32,
 }
 
 impl Default for LiveConfig {
@@ -110,6 +114,7 @@ impl Default for LiveConfig {
             barge_in_ms: 250,
             max_pause_ms: 3000,
             finished_pause_ms: 700,
+            finished_doubted_pause_ms: 3000,
         }
     }
 }
@@ -193,6 +198,12 @@ impl LiveConfig {
             self.finished_pause_ms,
             300..=self.max_pause_ms,
             "default 700, at most live.max_pause_ms",
+        )?;
+        within(
+            "live.finished_doubted_pause_ms",
+            self.finished_doubted_pause_ms,
+            self.finished_pause_ms..=self.max_pause_ms,
+            "default 3000, from live.finished_pause_ms to live.max_pause_ms",
         )?;
         within(
             "live.barge_in_ms",

@@ -26,6 +26,10 @@ pub struct EndpointSettings {
     /// probability for the pause is at least this: Whisper puts full stops at many thinking
     /// pauses, and a voice that plainly goes on overrules them.
     pub finished_min_probability: f32,
+    /// Silence that ends the turn when the phrase reads as a finished sentence but the model's
+    /// reading is under `finished_min_probability`: the two disagree, so the pause is given
+    /// longer than an agreed end and less than `max_silence_ms`.
+    pub finished_doubted_silence_ms: u32,
     /// Speech must last this long to open a turn (a click or a cough does not).
     pub min_speech_ms: u32,
     /// Silence after the last speech frame that the model hears with the speech.
@@ -47,6 +51,7 @@ impl Default for EndpointSettings {
             // rule cut off 12 at a thinking pause; at 0.1, 3 (as Smart Turn alone), while
             // 4 ends took over 1.5 s (Smart Turn alone, 6).
             finished_min_probability: 0.1,
+            finished_doubted_silence_ms: 3000,
             min_speech_ms: 96,
             model_tail_ms: 0,
         }
@@ -122,10 +127,14 @@ impl Endpointer {
         }
         self.silent_frames += 1;
         let silent_ms = self.silent_frames * FRAME_MS;
-        let limit = if self.finished && self.heard_probability >= self.s.finished_min_probability {
+        let limit = if !self.finished {
+            self.s.max_silence_ms
+        } else if self.heard_probability >= self.s.finished_min_probability {
             self.s.finished_silence_ms.min(self.s.max_silence_ms)
         } else {
-            self.s.max_silence_ms
+            self.s
+                .finished_doubted_silence_ms
+                .min(self.s.max_silence_ms)
         };
         if silent_ms >= limit {
             return self.end();
@@ -310,12 +319,14 @@ mod tests {
 
     #[test]
     fn a_finished_sentence_needs_the_model_above_its_floor() {
+        let default = EndpointSettings::default();
         let s = EndpointSettings {
             finished_min_probability: 0.2,
-            ..EndpointSettings::default()
+            finished_doubted_silence_ms: default.max_silence_ms,
+            ..default
         };
         // When the pause ends, for the model's answer at every ask.
-        let ends_at = |model: f32| {
+        let ends_at = |model: f32, s: EndpointSettings| {
             let mut e = Endpointer::new(s);
             speak(&mut e, 800);
             for i in 0..frames(4000) {
@@ -330,11 +341,18 @@ mod tests {
             }
             panic!("the turn never ended");
         };
-        assert_eq!(ends_at(0.3), s.finished_silence_ms / 100);
+        assert_eq!(ends_at(0.3, s), s.finished_silence_ms / 100);
         assert_eq!(
-            ends_at(0.1),
+            ends_at(0.1, s),
             s.max_silence_ms / 100,
             "a voice that plainly goes on overrules the full stop"
         );
+        // Where the two disagree, a limit between the agreed end and the hard one.
+        let doubted = EndpointSettings {
+            finished_doubted_silence_ms: 1800,
+            ..s
+        };
+        assert_eq!(ends_at(0.1, doubted), 18);
+        assert_eq!(ends_at(0.3, doubted), s.finished_silence_ms / 100);
     }
 }

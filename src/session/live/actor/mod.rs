@@ -136,6 +136,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         speech_threshold: ctx.config.stt.vad_threshold,
         max_silence_ms: ctx.config.live.max_pause_ms,
         finished_silence_ms: ctx.config.live.finished_pause_ms,
+        finished_doubted_silence_ms: ctx.config.live.finished_doubted_pause_ms,
         ..EndpointSettings::default()
     };
     let echo = Arc::new(std::sync::Mutex::new(EchoGuard::default()));
