@@ -14,7 +14,9 @@
 //! LIVE_MINUTES (10, the longest the first session runs), LIVE_MAX_SESSIONS (6),
 //! LIVE_CAPACITY_TURNS (4), LIVE_WIDTH/LIVE_HEIGHT/LIVE_MSAA (the config's 640×480, 4),
 //! LIVE_MAX_PAUSE_MS (the config's 3000: the longest thinking pause before a turn ends),
-//! LIVE_FINISHED_PAUSE_MS (the config's 700: the pause after a finished sentence that ends it).
+//! LIVE_FINISHED_PAUSE_MS (the config's 700: the pause after a finished sentence that ends it),
+//! LIVE_DOUBTED_PAUSE_MS (the config's `live.finished_doubted_pause_ms`), LIVE_IDLE_FPS (the
+//! config's `rtc.idle_fps`: the frame rate while the avatar listens).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -68,6 +70,11 @@ async fn main() -> anyhow::Result<()> {
     config.live.end_after_secs = 600;
     config.live.max_pause_ms = env_num("LIVE_MAX_PAUSE_MS", 3000) as u32;
     config.live.finished_pause_ms = env_num("LIVE_FINISHED_PAUSE_MS", 700) as u32;
+    config.live.finished_doubted_pause_ms = env_num(
+        "LIVE_DOUBTED_PAUSE_MS",
+        config.live.finished_doubted_pause_ms.into(),
+    ) as u32;
+    config.rtc.idle_fps = env_num("LIVE_IDLE_FPS", config.rtc.idle_fps.into()) as u32;
     config.validate()?;
     let frame = FrameSettings {
         width: config.avatar.width,
