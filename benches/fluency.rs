@@ -5,6 +5,9 @@
 //! 2. Praat: the same figures from praat-parselmouth with De Jong & Wempe's syllable-nuclei
 //!    method (`scripts/praat-fluency`) on the synthetic clips and on real read speech.
 //!
+//! 3. Filled pauses: how many Whisper hears with and without the filler prompt, and what the
+//!    prompt does to the words (WER on read speech, clean and as received from Chromium).
+//!
 //! Pauses are silences of at least 0.3 s (Praat's setting) everywhere; rates are over the
 //! span from the first to the last sound. Run: `cargo bench --bench fluency`; the Praat
 //! column needs a Python with praat-parselmouth (`PRAAT_PYTHON=/path/to/python`).
@@ -19,6 +22,7 @@ use interviewer::pipeline::messages::SpeechAudio;
 use interviewer::pipeline::recording::hear;
 use interviewer::pipeline::speak::Speaker;
 use interviewer::pipeline::transcribe::Whisper;
+use interviewer::pipeline::transcribe::wer::{normalize, wer};
 
 const MIN_PAUSE_S: f64 = 0.3;
 const SENTENCES: [&str; 4] = [
@@ -184,12 +188,47 @@ fn fillers(
                     .count;
             }
         }
+        // What the prompt does to the words: read speech with references, clean and as
+        // received from Chromium.
+        let mut pairs = Vec::new();
+        for dir in ["librivox", "browser"] {
+            for clip in referenced_clips(&root.join("tests/fixtures/audio").join(dir))? {
+                let pcm = wav::read_file(&clip.with_extension("wav"))?;
+                let h = hear(config, vad, &mut whisper.session()?, &pcm.samples)?;
+                let reference = normalize(&std::fs::read_to_string(&clip)?);
+                pairs.push((dir, reference, normalize(&h.transcript.text())));
+            }
+        }
+        let rate = |dir: &str| {
+            let mut total = 0.0;
+            let mut n = 0;
+            for (d, reference, heard) in &pairs {
+                if *d == dir {
+                    total += wer(reference, heard);
+                    n += 1;
+                }
+            }
+            total / f64::from(n.max(1))
+        };
         println!(
-            "filled pauses, filler prompt {}: {heard} of {said} heard in synthetic answers; {invented} invented in read speech without any",
-            if prompt { "on" } else { "off" }
+            "filled pauses, filler prompt {}: {heard} of {said} heard in synthetic answers; {invented} invented in read speech without any; mean WER {:.3} on read speech, {:.3} on it as received from Chromium",
+            if prompt { "on" } else { "off" },
+            rate("librivox"),
+            rate("browser"),
         );
     }
     Ok(())
+}
+
+/// The reference transcripts (`.txt`, beside their `.wav`) in `dir`, in name order.
+fn referenced_clips(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut clips: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    clips.sort();
+    Ok(clips)
 }
 
 fn count_fillers(text: &str) -> usize {
