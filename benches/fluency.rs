@@ -4,7 +4,6 @@
 //!    comes from the voice's own phoneme timings.
 //! 2. Praat: the same figures from praat-parselmouth with De Jong & Wempe's syllable-nuclei
 //!    method (`scripts/praat-fluency`) on the synthetic clips and on real read speech.
-//!
 //! 3. Filled pauses: how many Whisper hears with and without the filler prompt, and what the
 //!    prompt does to the words (WER on read speech, clean and as received from Chromium).
 //!
