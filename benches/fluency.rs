@@ -177,43 +177,33 @@ fn fillers(
             let h = hear(config, vad, &mut whisper.session()?, pcm)?;
             heard += h.fluency.filled_pauses.count;
         }
+        // Read speech has no fillers to find, and the clips with a reference transcript (a
+        // `.txt` beside the `.wav`) say what the prompt does to the words, one pass each.
         let mut invented = 0;
+        let mut read = Vec::new();
         for (_, path, truth) in clips {
             if truth.is_none() {
                 let pcm = wav::read_file(path)?;
-                invented += hear(config, vad, &mut whisper.session()?, &pcm.samples)?
-                    .fluency
-                    .filled_pauses
-                    .count;
-            }
-        }
-        // What the prompt does to the words: read speech with references, clean and as
-        // received from Chromium.
-        let mut pairs = Vec::new();
-        for dir in ["librivox", "browser"] {
-            for clip in referenced_clips(&root.join("tests/fixtures/audio").join(dir))? {
-                let pcm = wav::read_file(&clip.with_extension("wav"))?;
                 let h = hear(config, vad, &mut whisper.session()?, &pcm.samples)?;
-                let reference = normalize(&std::fs::read_to_string(&clip)?);
-                pairs.push((dir, reference, normalize(&h.transcript.text())));
-            }
-        }
-        let rate = |dir: &str| {
-            let mut total = 0.0;
-            let mut n = 0;
-            for (d, reference, heard) in &pairs {
-                if *d == dir {
-                    total += wer(reference, heard);
-                    n += 1;
+                invented += h.fluency.filled_pauses.count;
+                let reference = path.with_extension("txt");
+                if reference.is_file() {
+                    read.push(word_error(&reference, &h.transcript.text())?);
                 }
             }
-            total / f64::from(n.max(1))
-        };
+        }
+        let mut browser = Vec::new();
+        for reference in referenced_clips(&root.join("tests/fixtures/audio/browser"))? {
+            let pcm = wav::read_file(&reference.with_extension("wav"))?;
+            let h = hear(config, vad, &mut whisper.session()?, &pcm.samples)?;
+            browser.push(word_error(&reference, &h.transcript.text())?);
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
         println!(
             "filled pauses, filler prompt {}: {heard} of {said} heard in synthetic answers; {invented} invented in read speech without any; mean WER {:.3} on read speech, {:.3} on it as received from Chromium",
             if prompt { "on" } else { "off" },
-            rate("librivox"),
-            rate("browser"),
+            mean(&read),
+            mean(&browser),
         );
     }
     Ok(())
@@ -228,6 +218,14 @@ fn referenced_clips(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .collect();
     clips.sort();
     Ok(clips)
+}
+
+/// WER of `heard` against the reference transcript in the file `reference`.
+fn word_error(reference: &Path, heard: &str) -> anyhow::Result<f64> {
+    Ok(wer(
+        &normalize(&std::fs::read_to_string(reference)?),
+        &normalize(heard),
+    ))
 }
 
 fn count_fillers(text: &str) -> usize {
