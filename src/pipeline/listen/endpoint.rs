@@ -13,7 +13,8 @@ pub struct EndpointSettings {
     pub speech_threshold: f32,
     /// Silence after speech before the model is first asked.
     pub ask_after_ms: u32,
-    /// While the model says "not finished", ask again this often.
+    /// While the model says "not finished", ask again this often, as long as the audio it
+    /// hears still grows (`model_tail_ms` of silence): the same audio gets the same answer.
     pub ask_every_ms: u32,
     /// End-of-turn probability at which the turn ends.
     pub end_probability: f32,
@@ -144,7 +145,14 @@ impl Endpointer {
             return self.end();
         }
         if silent_ms >= self.next_ask_ms {
-            self.next_ask_ms = silent_ms + self.s.ask_every_ms;
+            // The model hears the speech and at most `model_tail_ms` of the pause: once the
+            // pause is that long, asking again would put the same question, and its answer
+            // would only take the CPU that the phrase's transcription needs.
+            self.next_ask_ms = if silent_ms >= self.s.model_tail_ms {
+                u32::MAX
+            } else {
+                silent_ms + self.s.ask_every_ms
+            };
             return Action::AskModel;
         }
         Action::Listen
@@ -246,11 +254,36 @@ mod tests {
                 Action::Listen => {}
             }
         }
-        assert!(asks >= 5, "{asks}");
+        assert_eq!(
+            asks, 1,
+            "the model hears no silence: one question per pause"
+        );
         assert_eq!(
             ended_at.map(|f| f as u32 * FRAME_MS / 100),
             Some(s.max_silence_ms / 100)
         );
+    }
+
+    #[test]
+    fn the_model_is_asked_again_only_while_it_hears_more_of_the_pause() {
+        let s = EndpointSettings {
+            model_tail_ms: 700,
+            ..EndpointSettings::default()
+        };
+        let mut e = Endpointer::new(s);
+        speak(&mut e, 500);
+        let mut heard = Vec::new();
+        for _ in 0..frames(2900) {
+            if e.push(0.0) == Action::AskModel {
+                heard.push((e.model_audio_end() - e.speech_end()) / 16);
+                assert_eq!(e.model_said(0.1), Action::Listen);
+            }
+        }
+        // Asked at 100, 600 and 1100 ms of silence; the last hears the whole tail, and
+        // no question after it would hear anything new.
+        assert_eq!(heard.len(), 3, "{heard:?}");
+        assert!(heard[0] < heard[1] && heard[1] < heard[2], "{heard:?}");
+        assert_eq!(heard[2], 700);
     }
 
     #[test]
