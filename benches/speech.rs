@@ -3,7 +3,8 @@
 //! context, at a context sized to the clip, `auto` and `quick` (the live turn's); Whisper's
 //! real-time factor; WER and time per clip through the product's path (VAD, pieces) at
 //! the full window and at sized windows with pieces of up to 3–12 s;
-//! Piper's time to first audio and real-time factor; VAD cost per frame.
+//! Piper's time to first audio and real-time factor; VAD cost per frame; Smart Turn's cost per
+//! question (its features, and the model on one thread).
 //! Run: `cargo bench --bench speech` (needs `scripts/fetch-models`; base is measured when
 //! `scripts/fetch-models --optional` has placed it).
 
@@ -66,6 +67,41 @@ fn main() -> anyhow::Result<()> {
         "silero VAD: {:.1} µs per 32 ms frame ({:.1} µs per 20 ms of audio), {n} frames",
         per_frame.as_secs_f64() * 1e6,
         per_frame.as_secs_f64() * 1e6 * 20.0 / 32.0
+    );
+    smart_turn(&root, &pcm.samples)
+}
+
+/// Smart Turn's cost per question on an idle machine: the log-mel features of its 8 s
+/// window, and the model's run on one thread (as the live listener runs it).
+fn smart_turn(root: &std::path::Path, samples: &[f32]) -> anyhow::Result<()> {
+    use interviewer::pipeline::listen::SmartTurn;
+    use interviewer::pipeline::listen::features::LogMel;
+    let mel = LogMel::new();
+    let mut times = Vec::with_capacity(RUNS * 3);
+    for _ in 0..RUNS * 3 {
+        let t = Instant::now();
+        std::hint::black_box(mel.features(samples));
+        times.push(t.elapsed());
+    }
+    let (f50, f95) = percentiles(&mut times);
+    let mut model = SmartTurn::load(
+        &root.join("models/smart-turn-v3.2-cpu.onnx"),
+        &root.join("models/libonnxruntime.so.1.31.1"),
+    )?;
+    model.probability(samples)?;
+    let mut times = Vec::with_capacity(RUNS * 3);
+    for _ in 0..RUNS * 3 {
+        let t = Instant::now();
+        model.probability(samples)?;
+        times.push(t.elapsed());
+    }
+    let (p50, p95) = percentiles(&mut times);
+    println!(
+        "smart turn, alone: features p50 {:.1} ms, p95 {:.1} ms; features and model p50 {:.0} ms, p95 {:.0} ms",
+        ms(f50),
+        ms(f95),
+        ms(p50),
+        ms(p95)
     );
     Ok(())
 }
