@@ -2,13 +2,14 @@
 //! a time so the first can play while the rest are made. Piper is the voice; espeak-ng
 //! stands in for any sentence Piper fails on, or for everything when configured.
 //!
-//! `sentences`, `timing`, `graph` and `cache` are pure; `piper` and `espeak` run the
+//! `sentences`, `timing`, `lead_in`, `graph` and `cache` are pure; `piper` and `espeak` run the
 //! engines; `stream` is the thin async driver.
 
 mod cache;
 #[allow(unsafe_code)] // espeak-ng's C API; the only unsafe code in the crate
 mod espeak;
 mod graph;
+mod lead_in;
 mod piper;
 pub mod sentences;
 pub mod timing;
@@ -84,7 +85,8 @@ impl Speaker {
         }
         if let Some(piper) = &self.piper {
             match piper.synthesize(text) {
-                Ok(audio) => {
+                Ok(mut audio) => {
+                    lead_in::trim(&mut audio);
                     self.cache().put(audio.clone());
                     return Ok(audio);
                 }
@@ -130,13 +132,15 @@ impl Speaker {
         // Timings are in seconds, so they survive the change of rate unchanged.
         let pcm = crate::audio::resample(&pcm, rate, self.sample_rate)
             .map_err(|e| SpeakError::Synthesis(e.to_string()))?;
-        Ok(SpeechAudio {
+        let mut audio = SpeechAudio {
             text: text.into(),
             pcm,
             sample_rate: self.sample_rate,
             phonemes,
             voice: VoiceName::Espeak,
-        })
+        };
+        lead_in::trim(&mut audio);
+        Ok(audio)
     }
 
     /// The whole of `text` as one piece of speech, sentences joined by the configured pause.
