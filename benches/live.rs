@@ -15,8 +15,9 @@
 //! LIVE_CAPACITY_TURNS (4), LIVE_WIDTH/LIVE_HEIGHT/LIVE_MSAA (the config's 640×480, 4),
 //! LIVE_MAX_PAUSE_MS (the config's 3000: the longest thinking pause before a turn ends),
 //! LIVE_FINISHED_PAUSE_MS (the config's 700: the pause after a finished sentence that ends it),
-//! LIVE_DOUBTED_PAUSE_MS (the config's `live.finished_doubted_pause_ms`), LIVE_IDLE_FPS (the
-//! config's `rtc.idle_fps`: the frame rate while the avatar listens).
+//! LIVE_DOUBTED_PAUSE_MS (the config's `live.finished_doubted_pause_ms`), LIVE_IDLE_FPS and
+//! LIVE_THINKING_FPS (the config's `rtc.idle_fps` and `rtc.thinking_fps`: the frame rates
+//! while the avatar listens and while it thinks).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -75,6 +76,7 @@ async fn main() -> anyhow::Result<()> {
         config.live.finished_doubted_pause_ms.into(),
     ) as u32;
     config.rtc.idle_fps = env_num("LIVE_IDLE_FPS", config.rtc.idle_fps.into()) as u32;
+    config.rtc.thinking_fps = env_num("LIVE_THINKING_FPS", config.rtc.thinking_fps.into()) as u32;
     config.validate()?;
     let frame = FrameSettings {
         width: config.avatar.width,

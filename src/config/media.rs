@@ -51,6 +51,9 @@ pub struct RtcConfig {
     pub video_fps: u32,
     /// Frame rate while nothing moves but breathing and blinks.
     pub idle_fps: u32,
+    /// Frame rate while the avatar thinks (the candidate's turn just ended): its face is
+    /// still, and the CPU goes to transcribing the answer (`cargo bench --bench live`).
+    pub thinking_fps: u32,
     /// Seconds between unrequested key frames.
     pub keyframe_secs: f32,
 }
@@ -73,6 +76,7 @@ impl Default for RtcConfig {
             video_bitrate: 800_000,
             video_fps: 25,
             idle_fps: 10,
+            thinking_fps: 5,
             keyframe_secs: 4.0,
         }
     }
@@ -169,12 +173,14 @@ impl RtcConfig {
             "default 800000",
         )?;
         if !(1..=60).contains(&self.video_fps)
-            || self.idle_fps == 0
+            || self.thinking_fps == 0
+            || self.thinking_fps > self.idle_fps
             || self.idle_fps > self.video_fps
         {
             return Err(format!(
-                "rtc.video_fps {} and rtc.idle_fps {} must satisfy 1 <= idle_fps <= video_fps <= 60",
-                self.video_fps, self.idle_fps
+                "rtc.video_fps {}, rtc.idle_fps {} and rtc.thinking_fps {} must satisfy \
+                 1 <= thinking_fps <= idle_fps <= video_fps <= 60",
+                self.video_fps, self.idle_fps, self.thinking_fps
             ));
         }
         within("rtc.keyframe_secs", self.keyframe_secs, 0.5..=60.0, "")?;

@@ -16,9 +16,10 @@ use crate::animate::{VisemeSettings, VisemeTrack};
 use crate::rtc::Outgoing;
 use crate::rtc::audio_codec::{AudioEncoder, FRAME, FRAME_SECS, RATE_HZ};
 
-/// A sentence is scheduled at least this far ahead of the media clock, so the video thread
-/// (which works a frame or two ahead) hears of it before it draws the first frame.
-pub const SCHEDULE_LEAD: f64 = 0.1;
+/// A sentence is scheduled at least this far ahead of the media clock, and beyond the
+/// lead the video thread reports (how soon it can have a frame ready), so that the first
+/// frame of the speech shows the mouth.
+pub const SCHEDULE_LEAD: f64 = 0.04;
 
 /// The lead the video thread reports (ms), shared with the audio task.
 pub type VideoLead = Arc<std::sync::atomic::AtomicU32>;
@@ -84,8 +85,8 @@ pub async fn audio_task(
                     let queued = Played::Queued { turn: sentence.turn, at: std::time::Instant::now() };
                     let _ = played.try_send(queued);
                     let track = VisemeTrack::new(&sentence.phonemes, VisemeSettings::default());
-                    // Beyond what the video thread has already drawn, so the mouth starts
-                    // with the voice (on a slow device the thread works further ahead).
+                    // Beyond the time the video thread needs for a frame, so the mouth
+                    // starts with the voice (on a slow device it needs longer).
                     let drawn = f64::from(lead.load(std::sync::atomic::Ordering::Relaxed)) / 1000.0;
                     let at = playout.schedule(sentence, clock.now() + SCHEDULE_LEAD.max(drawn + 0.01));
                     let _ = video.send(VideoCommand::Cue(Cue::Say { track, at }));

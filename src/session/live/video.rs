@@ -1,10 +1,13 @@
 //! The avatar's video for one live interview: a thread that computes the face for each
 //! frame's media time, renders it (wgpu), encodes it (H.264) and hands it to the sender,
 //! which lets it leave at that media time. Frames are rendered ahead of their time by one
-//! frame interval, so the readback that runs one frame behind costs no lateness.
+//! frame interval, so the readback that runs one frame behind costs no lateness; but when
+//! the voice is to start sooner than the next frame, that frame is rendered at once and
+//! waited for, so a reply need only be scheduled as far ahead as two frames take to make.
 //!
-//! It renders less, not nothing, when the avatar idles, and lowers its frame rate when it
-//! falls behind (a software device, a busy machine) before audio could ever suffer.
+//! It renders less, not nothing, when the avatar idles (and less still while it thinks, when
+//! the CPU goes to the candidate's last words), and lowers its frame rate when it falls
+//! behind (a software device, a busy machine) before audio could ever suffer.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -64,6 +67,7 @@ pub struct VideoPlan {
     pub frame: FrameSettings,
     pub fps: u32,
     pub idle_fps: u32,
+    pub thinking_fps: u32,
     pub bitrate: u32,
     pub keyframe_secs: f32,
 }
@@ -74,6 +78,7 @@ pub struct VideoPlan {
 pub struct Pacing {
     fps: f64,
     idle_fps: f64,
+    thinking_fps: f64,
     /// The rate in force while active, lowered under load and raised again slowly.
     active_fps: f64,
     late_streak: u32,
@@ -83,10 +88,11 @@ pub struct Pacing {
 }
 
 impl Pacing {
-    pub fn new(fps: u32, idle_fps: u32) -> Self {
+    pub fn new(fps: u32, idle_fps: u32, thinking_fps: u32) -> Self {
         Self {
             fps: f64::from(fps),
             idle_fps: f64::from(idle_fps),
+            thinking_fps: f64::from(thinking_fps),
             active_fps: f64::from(fps),
             late_streak: 0,
             on_time_streak: 0,
@@ -121,13 +127,13 @@ impl Pacing {
         }
     }
 
-    /// Full rate only while the mouth moves: listening and thinking need little motion,
-    /// and the CPU they leave goes to hearing and answering the candidate.
+    /// Full rate only while the mouth moves: listening needs little motion, and thinking
+    /// (the candidate's turn just ended) less, while the CPU goes to transcribing it.
     pub fn interval(&self, activity: Activity) -> f64 {
-        let fps = if activity == Activity::Speaking {
-            self.active_fps
-        } else {
-            self.idle_fps.min(self.active_fps)
+        let fps = match activity {
+            Activity::Speaking => self.active_fps,
+            Activity::Thinking => self.thinking_fps.min(self.active_fps),
+            _ => self.idle_fps.min(self.active_fps),
         };
         1.0 / fps
     }
@@ -166,11 +172,14 @@ pub fn spawn(
                 renderer,
                 encoder,
                 animator: Animator::new(seed),
-                pacing: Pacing::new(plan.fps, plan.idle_fps),
+                pacing: Pacing::new(plan.fps, plan.idle_fps, plan.thinking_fps),
                 cues: Vec::new(),
                 frames,
                 paused: true,
                 lead,
+                cost: FrameCost::default(),
+                planned: f64::INFINITY,
+                speak_at: None,
             };
             if let Err(e) = v.run(rx) {
                 tracing::error!(error = %e, "the avatar's video stopped");
@@ -189,9 +198,41 @@ struct VideoLoop {
     cues: Vec<Cue>,
     frames: mpsc::Sender<EncodedFrame>,
     paused: bool,
-    /// How far ahead of the media clock the thread draws while the avatar speaks
-    /// (milliseconds), for the audio task to schedule speech beyond it.
+    /// How soon a frame can be ready (milliseconds): the audio task schedules speech at
+    /// least this far ahead, so the first frame of it can show the mouth.
     lead: Arc<AtomicU32>,
+    cost: FrameCost,
+    /// The media time of the frame the thread is waiting to start.
+    planned: f64,
+    /// Speech due before `planned`: its first frame is made at once.
+    speak_at: Option<f64>,
+}
+
+/// How long making a frame takes (render, readback, encode): a running estimate that rises
+/// at once with a slow frame and falls back slowly.
+#[derive(Debug, Clone, Copy)]
+struct FrameCost(f64);
+
+impl Default for FrameCost {
+    fn default() -> Self {
+        Self(0.03)
+    }
+}
+
+impl FrameCost {
+    fn record(&mut self, secs: f64) {
+        self.0 = if secs > self.0 {
+            secs
+        } else {
+            0.95 * self.0 + 0.05 * secs
+        };
+    }
+
+    /// How far ahead speech must be scheduled: a cue may come just as a frame starts, and
+    /// the first frame of the speech is made after it.
+    fn lead(&self) -> f64 {
+        2.0 * self.0 + LATE
+    }
 }
 
 impl VideoLoop {
@@ -202,6 +243,7 @@ impl VideoLoop {
         loop {
             // Work on frame `t` starts one interval before the previous frame leaves.
             let start_at = self.clock.instant(t - interval - self.pacing.margin());
+            self.planned = t;
             if !self.wait_until(start_at, &rx)? {
                 return Ok(());
             }
@@ -220,24 +262,23 @@ impl VideoLoop {
                 t = self.clock.now() + interval + self.pacing.margin();
                 continue;
             }
+            if let Some(at) = self.speak_at.take() {
+                if !self.speak_now(at, &mut frame)? {
+                    return Ok(());
+                }
+                interval = self.pacing.interval(Activity::Speaking);
+                t = at + interval;
+                continue;
+            }
+            let began = Instant::now();
             self.apply_cues(t);
             let pose = self.animator.pose(t);
             let ready = self
                 .renderer
                 .render(&pose, &mut frame)
                 .map_err(|e| e.to_string())?;
-            if ready {
-                let data = self.encoder.encode(&frame).map_err(|e| e.to_string())?;
-                if !data.is_empty() {
-                    let sent = EncodedFrame { data, t: frame.t };
-                    if self.frames.blocking_send(sent).is_err() {
-                        return Ok(());
-                    }
-                }
-                self.pacing.record(self.clock.now() - frame.t);
-                let speaking = self.pacing.interval(Activity::Speaking) + self.pacing.margin();
-                self.lead
-                    .store((speaking * 1000.0).ceil() as u32, Ordering::Relaxed);
+            if ready && !self.send(&frame, began)? {
+                return Ok(());
             }
             interval = self.pacing.interval(self.animator.activity());
             // Speech due before the next frame keeps the full rate.
@@ -253,7 +294,47 @@ impl VideoLoop {
         }
     }
 
-    /// Sleeps until `deadline`, taking commands meanwhile; false when told to stop.
+    /// The voice starts at `at`, before the next planned frame: the frame in flight leaves
+    /// if it shows a moment before that (a later one would show a shut mouth over the
+    /// voice), and the frame at `at` is rendered and waited for. False when nobody takes
+    /// frames any more.
+    fn speak_now(&mut self, at: f64, frame: &mut VideoFrame) -> Result<bool, String> {
+        let began = Instant::now();
+        let in_flight = self.renderer.finish(frame).map_err(|e| e.to_string())?;
+        if in_flight && frame.t < at && !self.send(frame, began)? {
+            return Ok(false);
+        }
+        let began = Instant::now();
+        self.apply_cues(at);
+        let pose = self.animator.pose(at);
+        self.renderer
+            .render(&pose, frame)
+            .map_err(|e| e.to_string())?;
+        if self.renderer.finish(frame).map_err(|e| e.to_string())? {
+            return self.send(frame, began);
+        }
+        Ok(true)
+    }
+
+    /// Encodes a rendered frame and hands it to the sender; notes how late it was and how
+    /// long it took since `began`. False when nobody takes frames any more.
+    fn send(&mut self, frame: &VideoFrame, began: Instant) -> Result<bool, String> {
+        let data = self.encoder.encode(frame).map_err(|e| e.to_string())?;
+        if !data.is_empty() {
+            let sent = EncodedFrame { data, t: frame.t };
+            if self.frames.blocking_send(sent).is_err() {
+                return Ok(false);
+            }
+        }
+        self.pacing.record(self.clock.now() - frame.t);
+        self.cost.record(began.elapsed().as_secs_f64());
+        let lead = (self.cost.lead() * 1000.0).ceil() as u32;
+        self.lead.store(lead, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// Sleeps until `deadline`, taking commands meanwhile; false when told to stop. Returns
+    /// early when speech is due before the frame waited for.
     fn wait_until(
         &mut self,
         deadline: Instant,
@@ -277,15 +358,29 @@ impl VideoLoop {
             if !self.command(cmd) {
                 return Ok(false);
             }
+            if self.speak_at.is_some() {
+                return Ok(true);
+            }
         }
     }
 
     /// Applies a command; false on `Stop`.
     fn command(&mut self, cmd: VideoCommand) -> bool {
         match cmd {
-            VideoCommand::Cue(c) => self.cues.push(c),
+            VideoCommand::Cue(c) => {
+                if let Cue::Say { at, .. } = c
+                    && !self.paused
+                    && at < self.planned
+                {
+                    self.speak_at = Some(self.speak_at.map_or(at, |s| s.min(at)));
+                }
+                self.cues.push(c);
+            }
             VideoCommand::Keyframe => self.encoder.request_keyframe(),
-            VideoCommand::Pause => self.paused = true,
+            VideoCommand::Pause => {
+                self.paused = true;
+                self.speak_at = None;
+            }
             VideoCommand::Resume => {
                 self.paused = false;
                 self.encoder.request_keyframe();
@@ -324,10 +419,11 @@ mod tests {
 
     #[test]
     fn idle_renders_less_and_lateness_lowers_the_rate() {
-        let mut p = Pacing::new(25, 10);
+        let mut p = Pacing::new(25, 10, 5);
         assert!((p.interval(Activity::Speaking) - 0.04).abs() < 1e-9);
         assert!((p.interval(Activity::Idle) - 0.1).abs() < 1e-9);
         assert!((p.interval(Activity::Listening) - 0.1).abs() < 1e-9);
+        assert!((p.interval(Activity::Thinking) - 0.2).abs() < 1e-9);
         for _ in 0..3 {
             p.record(0.05);
         }

@@ -164,6 +164,7 @@ pub(super) async fn start(ctx: LiveContext, id: i64) -> Result<Live, LiveError> 
         },
         fps: rtc.video_fps,
         idle_fps: rtc.idle_fps,
+        thinking_fps: rtc.thinking_fps,
         bitrate: rtc.video_bitrate,
         keyframe_secs: rtc.keyframe_secs,
     };
