@@ -29,6 +29,9 @@ const ENCODE_MARGIN: f64 = 0.03;
 const MAX_MARGIN: f64 = 0.12;
 /// Frames this late (seconds past their send time) count as falling behind.
 const LATE: f64 = 0.008;
+/// The most a reply waits for the video (seconds): on a machine this loaded, a first frame
+/// of speech that leaves late is better than a reply that does.
+const MAX_LEAD: f64 = 0.2;
 
 /// What the face does, at a time on the media clock.
 #[derive(Debug, Clone)]
@@ -208,8 +211,8 @@ struct VideoLoop {
     speak_at: Option<f64>,
 }
 
-/// How long making a frame takes (render, readback, encode): a running estimate that rises
-/// at once with a slow frame and falls back slowly.
+/// How long making a frame takes (render, readback, encode): a running mean of the latest
+/// frames, so that one stalled frame does not hold back the replies after it.
 #[derive(Debug, Clone, Copy)]
 struct FrameCost(f64);
 
@@ -221,17 +224,13 @@ impl Default for FrameCost {
 
 impl FrameCost {
     fn record(&mut self, secs: f64) {
-        self.0 = if secs > self.0 {
-            secs
-        } else {
-            0.95 * self.0 + 0.05 * secs
-        };
+        self.0 = 0.8 * self.0 + 0.2 * secs.min(MAX_LEAD);
     }
 
     /// How far ahead speech must be scheduled: a cue may come just as a frame starts, and
     /// the first frame of the speech is made after it.
     fn lead(&self) -> f64 {
-        2.0 * self.0 + LATE
+        (2.0 * self.0 + LATE).min(MAX_LEAD)
     }
 }
 
@@ -449,6 +448,28 @@ mod tests {
         assert!(
             (p.margin() - ENCODE_MARGIN).abs() < 1e-9,
             "early ones later again"
+        );
+    }
+
+    #[test]
+    fn the_lead_is_two_typical_frames_and_a_stall_neither_holds_nor_exceeds_it() {
+        let mut c = FrameCost::default();
+        for _ in 0..50 {
+            c.record(0.02);
+        }
+        assert!((c.lead() - (0.04 + LATE)).abs() < 1e-3);
+        c.record(1.5);
+        assert!(c.lead() < 0.13, "one stalled frame: {}", c.lead());
+        for _ in 0..10 {
+            c.record(0.02);
+        }
+        assert!(c.lead() < 0.06, "back to typical: {}", c.lead());
+        for _ in 0..50 {
+            c.record(0.3);
+        }
+        assert!(
+            (c.lead() - MAX_LEAD).abs() < 1e-9,
+            "capped on a loaded machine"
         );
     }
 }
