@@ -36,6 +36,7 @@ use interviewer::render::measure::{self, Region};
 use interviewer::render::{Avatar, FrameSettings, Gpu, Renderer, VideoFrame};
 use interviewer::rtc::client::{Call, CallOptions, Received};
 use interviewer::session::live::timing::TurnTiming;
+use interviewer::telemetry::resident_mib;
 use reqwest::cookie::CookieStore;
 use serde_json::{Value, json};
 
@@ -165,12 +166,12 @@ async fn main() -> anyhow::Result<()> {
     let limit = f64::from(state.config.live.max_pause_ms) / 1000.0 - 0.05;
     let (mut held, mut held_decided) = (0, 0);
     for n in 1..=max_sessions {
-        let rss_before = rss_mib();
+        let rss_before = resident_mib().unwrap_or(0.0);
         let mut sessions = Vec::new();
         for _ in 0..n {
             sessions.push(Session::start(&state, &base, &recruiter, &mouth).await?);
         }
-        let rss_connected = rss_mib();
+        let rss_connected = resident_mib().unwrap_or(0.0);
         let runs = sessions.into_iter().enumerate().map(|(k, mut s)| {
             let answers = answers.clone();
             let state = state.clone();
@@ -334,18 +335,6 @@ async fn wait_for_quiet(at_most: Duration) -> Duration {
             return start.elapsed();
         }
     }
-}
-
-fn rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        })
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// The mouth's movement in a decoded frame, from the server's own rest frame and mouth box.

@@ -303,13 +303,6 @@ fn sessions_rendering_at_once_on_the_shared_device_all_get_their_frames() {
     }
 }
 
-/// Resident memory of this process, in MiB.
-fn resident_mib() -> f64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
-    let pages: f64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
-    pages * 4096.0 / (1024.0 * 1024.0)
-}
-
 #[test]
 fn rendering_frame_after_frame_holds_its_memory_steady() {
     // A call renders for as long as it lasts: Mesa 22.3's lavapipe kept about 2.4 MB of
@@ -326,8 +319,9 @@ fn rendering_frame_after_frame_holds_its_memory_steady() {
         }
     };
     render(30);
-    let before = resident_mib();
+    let resident = || interviewer::telemetry::resident_mib().expect("/proc/self/status");
+    let before = resident();
     render(300);
-    let grown = resident_mib() - before;
+    let grown = resident() - before;
     assert!(grown < 150.0, "{grown:.0} MiB more after 300 frames");
 }

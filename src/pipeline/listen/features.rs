@@ -45,16 +45,13 @@ fn bands(filters: &[f64]) -> Vec<Band> {
     (0..N_MELS)
         .map(|m| {
             let weight = |b: usize| filters[b * N_MELS + m];
-            let nonzero: Vec<usize> = (0..BINS).filter(|&b| weight(b) != 0.0).collect();
-            match (nonzero.first(), nonzero.last()) {
-                (Some(&first), Some(&last)) => Band {
-                    first,
-                    weights: (first..=last).map(weight).collect(),
-                },
-                _ => Band {
-                    first: 0,
-                    weights: Vec::new(),
-                },
+            let first = (0..BINS).position(|b| weight(b) != 0.0).unwrap_or(BINS);
+            let end = (0..BINS)
+                .rposition(|b| weight(b) != 0.0)
+                .map_or(first, |l| l + 1);
+            Band {
+                first,
+                weights: (first..end).map(weight).collect(),
             }
         })
         .collect()
