@@ -9,7 +9,10 @@
 //!    webrtc-rs receiver does not surface RTCP sender reports), per 20 s window; and its drift over the session.
 //! 3. Capacity: 1, 2, 3… concurrent interviews, a few turns each: p95 voice to voice (also
 //!    without the turns the silence limit ended, which wait for it whatever the load), audio
-//!    gaps at the receiver (a packet more than 80 ms after the one before), memory per session.
+//!    gaps at the receiver (a packet more than 80 ms after the one before), memory per session
+//!    (the process's growth once the sessions connect, and at their peak).
+//! 4. Memory: the whole process's resident memory over the long session, and its growth per
+//!    minute once the first minute is past.
 //!
 //! An answer the server cut off at a pause inside it has no voice-to-voice time (its reply
 //! was already playing when the speech ended): it is counted apart.
@@ -109,6 +112,7 @@ async fn main() -> anyhow::Result<()> {
     // 1 and 2: one long interview.
     let turns = env_num("LIVE_TURNS", 30) as usize;
     let minutes = env_num("LIVE_MINUTES", 10);
+    let memory = MemoryWatch::start();
     let mut session = Session::start(&state, &base, &recruiter, &mouth).await?;
     let started = Instant::now();
     let mut reports = Vec::new();
@@ -145,9 +149,10 @@ async fn main() -> anyhow::Result<()> {
         reports.len()
     );
     report_lipsync(&session.call.received, span);
-    reference_lipsync(&root, &state.config, frame)?;
     session.call.close().await;
     drop(session);
+    report_memory(&memory.stop());
+    reference_lipsync(&root, &state.config, frame)?;
     // After the call its answers are transcribed again, verbatim, in the background: capacity
     // is measured once that is done.
     let waited = wait_for_quiet(Duration::from_secs(600)).await;
@@ -172,6 +177,7 @@ async fn main() -> anyhow::Result<()> {
             sessions.push(Session::start(&state, &base, &recruiter, &mouth).await?);
         }
         let rss_connected = resident_mib().unwrap_or(0.0);
+        let memory = MemoryWatch::start();
         let runs = sessions.into_iter().enumerate().map(|(k, mut s)| {
             let answers = answers.clone();
             let state = state.clone();
@@ -208,7 +214,9 @@ async fn main() -> anyhow::Result<()> {
         });
         let (mut all, mut decided) = (Vec::new(), Vec::new());
         let (mut gaps, mut short, mut cut_off) = (0, 0, 0);
-        for r in futures_util::future::join_all(runs).await {
+        let finished = futures_util::future::join_all(runs).await;
+        let peak_per = (peak(&memory.stop()).max(rss_connected) - rss_before) / n as f64;
+        for r in finished {
             let (lat, cut, g) = r?;
             short += usize::from(lat.len() + cut < per_session);
             all.extend(lat.iter().map(|&(l, _)| l));
@@ -231,7 +239,7 @@ async fn main() -> anyhow::Result<()> {
         println!("            turns (ms): {}", each.join(" "));
         let per = (rss_connected - rss_before) / n as f64;
         println!(
-            "  {n:>8}  {:>6.0} ms {:>6.0} ms {gaps:>12}  {per:>8.0} MiB",
+            "  {n:>8}  {:>6.0} ms {:>6.0} ms {gaps:>12}  {per:>6.0} MiB connected, {peak_per:.0} MiB at the peak",
             p50 * 1000.0,
             p95 * 1000.0
         );
@@ -827,20 +835,82 @@ fn report_lipsync(received: &Mutex<Received>, span: Duration) {
         lags.iter().copied().fold(f64::NEG_INFINITY, f64::max) * 1000.0,
         offsets.iter().map(|o| f64::from(o.2)).sum::<f64>() / offsets.len() as f64
     );
-    // Drift: least-squares slope of offset against time.
-    let n = offsets.len() as f64;
-    let (mt, ml) = (
-        offsets.iter().map(|o| o.0).sum::<f64>() / n,
-        offsets.iter().map(|o| o.1).sum::<f64>() / n,
-    );
-    let cov: f64 = offsets.iter().map(|o| (o.0 - mt) * (o.1 - ml)).sum();
-    let var: f64 = offsets.iter().map(|o| (o.0 - mt).powi(2)).sum();
-    if var > 0.0 {
+    let points: Vec<(f64, f64)> = offsets.iter().map(|o| (o.0, o.1)).collect();
+    if let Some(per_second) = slope(&points) {
         println!(
             "  drift {:+.2} ms per minute (first window {:+.1} ms, last {:+.1} ms)",
-            cov / var * 60.0 * 1000.0,
+            per_second * 60.0 * 1000.0,
             offsets[0].1 * 1000.0,
             offsets[offsets.len() - 1].1 * 1000.0
+        );
+    }
+}
+
+/// The least-squares slope of y against x; none when every x is the same.
+fn slope(points: &[(f64, f64)]) -> Option<f64> {
+    let n = points.len() as f64;
+    let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let cov: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let var: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    (var > 0.0).then(|| cov / var)
+}
+
+/// The process's resident memory, sampled each second while a phase of the bench runs.
+struct MemoryWatch {
+    samples: Arc<Mutex<Vec<(f64, f64)>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MemoryWatch {
+    fn start() -> Self {
+        let samples = Arc::new(Mutex::new(Vec::new()));
+        let into = samples.clone();
+        let task = tokio::spawn(async move {
+            let started = Instant::now();
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                if let Some(mib) = resident_mib() {
+                    let at = started.elapsed().as_secs_f64();
+                    into.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((at, mib));
+                }
+            }
+        });
+        Self { samples, task }
+    }
+
+    /// The samples so far, as (seconds since the start, MiB).
+    fn stop(self) -> Vec<(f64, f64)> {
+        self.task.abort();
+        std::mem::take(&mut *self.samples.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+fn peak(samples: &[(f64, f64)]) -> f64 {
+    samples.iter().map(|s| s.1).fold(0.0, f64::max)
+}
+
+/// The process's memory over the long session: where it started and peaked, and how fast it
+/// grew once the first minute (models warming, buffers filling) was past.
+fn report_memory(samples: &[(f64, f64)]) {
+    let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+        return;
+    };
+    println!(
+        "\nmemory (the whole process): {:.0} MiB at the start, {:.0} MiB at the end, peak {:.0} MiB",
+        first.1,
+        last.1,
+        peak(samples)
+    );
+    let settled: Vec<(f64, f64)> = samples.iter().copied().filter(|s| s.0 >= 60.0).collect();
+    if let Some(per_second) = slope(&settled) {
+        println!(
+            "  after the first minute: {:+.1} MiB per minute over {:.0} s",
+            per_second * 60.0,
+            last.0 - 60.0
         );
     }
 }
