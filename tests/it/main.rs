@@ -28,5 +28,6 @@ mod rubric_grades;
 mod smtp;
 mod speak;
 mod speech;
+mod steady_memory;
 mod voice_answers;
 mod webhooks;

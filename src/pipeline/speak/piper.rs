@@ -72,6 +72,10 @@ impl PiperVoice {
             // the call's video and Whisper need.
             .with_intra_op_spinning(false)
             .map_err(|e| voice_error(model, e))?
+            // Every sentence has its own input length, and a memory pattern is planned and
+            // kept for each: the process grew by hundreds of MB over a call.
+            .with_memory_pattern(false)
+            .map_err(|e| voice_error(model, e))?
             .commit_from_memory(&bytes)
             .map_err(|e| voice_error(model, e))?;
         let ids: HashMap<char, i64> = config
