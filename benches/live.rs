@@ -7,7 +7,8 @@
 //! 2. Lip-sync at the receiver: decoded audio loudness against the decoded video's mouth
 //!    movement, both placed by arrival time (both streams leave at their media time, and the
 //!    webrtc-rs receiver does not surface RTCP sender reports), per 20 s window; and its drift over the session.
-//! 3. Capacity: 1, 2, 3… concurrent interviews, a few turns each: p95 voice to voice (also
+//! 3. Capacity: 1, 2, 3… concurrent interviews, a few turns each (their callers count the
+//!    video's frames without decoding them, as browsers elsewhere would): p95 voice to voice (also
 //!    without the turns the silence limit ended, which wait for it whatever the load), audio
 //!    gaps at the receiver (a packet more than 80 ms after the one before), memory per session
 //!    (the process's growth once the sessions connect, and at their peak).
@@ -113,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
     let turns = env_num("LIVE_TURNS", 30) as usize;
     let minutes = env_num("LIVE_MINUTES", 10);
     let memory = MemoryWatch::start();
-    let mut session = Session::start(&state, &base, &recruiter, &mouth).await?;
+    let mut session = Session::start(&state, &base, &recruiter, Some(&mouth)).await?;
     let started = Instant::now();
     let mut reports = Vec::new();
     let mut timings = Vec::new();
@@ -174,7 +175,7 @@ async fn main() -> anyhow::Result<()> {
         let rss_before = resident_mib().unwrap_or(0.0);
         let mut sessions = Vec::new();
         for _ in 0..n {
-            sessions.push(Session::start(&state, &base, &recruiter, &mouth).await?);
+            sessions.push(Session::start(&state, &base, &recruiter, None).await?);
         }
         let rss_connected = resident_mib().unwrap_or(0.0);
         let memory = MemoryWatch::start();
@@ -499,7 +500,9 @@ impl Session {
         _state: &AppState,
         base: &str,
         staff: &Staff,
-        mouth: &Arc<MouthProbe>,
+        // The mouth is read from every decoded frame; without it the video is only counted,
+        // as a browser on another machine would decode it.
+        mouth: Option<&Arc<MouthProbe>>,
     ) -> anyhow::Result<Self> {
         let n = NEXT_CANDIDATE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let invite = staff
@@ -540,10 +543,15 @@ impl Session {
         if !res.status().is_success() {
             bail!("consent refused: {}", res.status());
         }
-        let probe = mouth.clone();
-        let options = CallOptions {
-            probe: Some(Box::new(move |f: &VideoFrame| probe.of(f))),
-            ..CallOptions::default()
+        let options = match mouth.cloned() {
+            Some(probe) => CallOptions {
+                probe: Some(Box::new(move |f: &VideoFrame| probe.of(f))),
+                ..CallOptions::default()
+            },
+            None => CallOptions {
+                decode_video: false,
+                ..CallOptions::default()
+            },
         };
         let (mut call, _) = Call::dial(&http, base, id, &cookie, &csrf, options).await?;
         call.connected(Duration::from_secs(20)).await?;

@@ -49,7 +49,8 @@ pub struct AudioArrival {
     pub sample: usize,
 }
 
-/// One decoded video frame's summary, and the frame itself while `keep_frames` lasts.
+/// One video frame's arrival and, when decoded, its summary (the frame itself is kept while
+/// `keep_frames` lasts).
 #[derive(Debug, Clone)]
 pub struct FrameArrival {
     pub at: Instant,
@@ -89,6 +90,10 @@ pub struct CallOptions {
     /// How many decoded frames to keep whole (from the first on).
     pub keep_frames: usize,
     pub probe: Option<Probe>,
+    /// Decode the video (on by default). Off, frames are only counted as they arrive: a
+    /// caller standing in for a browser on another machine, whose decoding would otherwise
+    /// take the server's CPU.
+    pub decode_video: bool,
 }
 
 impl Default for CallOptions {
@@ -99,6 +104,7 @@ impl Default for CallOptions {
             echo: None,
             keep_frames: 0,
             probe: None,
+            decode_video: true,
         }
     }
 }
@@ -120,6 +126,7 @@ struct Handler {
     state: tokio::sync::watch::Sender<Option<RTCPeerConnectionState>>,
     probe: Arc<Option<Probe>>,
     keep_frames: usize,
+    decode_video: bool,
 }
 
 #[async_trait::async_trait]
@@ -148,6 +155,7 @@ impl PeerConnectionEventHandler for Handler {
                 received,
                 self.probe.clone(),
                 self.keep_frames,
+                self.decode_video,
             ));
         }
     }
@@ -214,6 +222,7 @@ impl Call {
             state: state_tx,
             probe: Arc::new(options.probe),
             keep_frames: options.keep_frames,
+            decode_video: options.decode_video,
         };
         let pc = PeerConnectionBuilder::new()
             .with_configuration(RTCConfigurationBuilder::new().build())
@@ -475,6 +484,7 @@ async fn read_video(
     received: Arc<Mutex<Received>>,
     probe: Arc<Option<Probe>>,
     keep: usize,
+    decode: bool,
 ) {
     let Ok(mut decoder) = openh264::decoder::Decoder::new() else {
         return;
@@ -497,6 +507,20 @@ async fn read_video(
                     }
                 }
                 if !p.header.marker {
+                    continue;
+                }
+                if !decode {
+                    access_unit.clear();
+                    let arrival = FrameArrival {
+                        at: Instant::now(),
+                        rtp: p.header.timestamp,
+                        probe: 0.0,
+                    };
+                    received
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .frames
+                        .push(arrival);
                     continue;
                 }
                 let decoded = decoder.decode(&access_unit);
