@@ -18,9 +18,22 @@ static SHARED: OnceLock<Result<Arc<Gpu>, String>> = OnceLock::new();
 impl Gpu {
     /// The shared device, opened on first use. A failure is remembered: a machine without a
     /// working Vulkan or GL driver does not retry on every session.
+    ///
+    /// It is opened on a thread of its own at the video's lower priority, which the software
+    /// rasterizer's worker threads, started with the device, inherit.
     pub fn shared() -> Result<Arc<Gpu>, RenderError> {
         SHARED
-            .get_or_init(|| Gpu::open().map(Arc::new))
+            .get_or_init(|| {
+                std::thread::scope(|s| {
+                    s.spawn(|| {
+                        super::priority::lower_this_thread(super::priority::VIDEO_NICENESS);
+                        Gpu::open()
+                    })
+                    .join()
+                    .unwrap_or_else(|_| Err("opening the render device panicked".into()))
+                })
+                .map(Arc::new)
+            })
             .clone()
             .map_err(RenderError::NoAdapter)
     }

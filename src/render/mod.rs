@@ -10,6 +10,7 @@ pub mod gpu;
 pub mod lipsync;
 pub mod measure;
 mod pipelines;
+pub mod priority;
 mod readback;
 pub mod renderer;
 pub mod scene;

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use interviewer::animate::{AvatarPose, Viseme};
 use interviewer::render::measure::{self, Region};
+use interviewer::render::priority::VIDEO_NICENESS;
 use interviewer::render::{Avatar, FrameSettings, Gpu, Renderer, VideoFrame};
 
 use crate::helpers::root;
@@ -300,5 +301,47 @@ fn sessions_rendering_at_once_on_the_shared_device_all_get_their_frames() {
         .collect();
     for session in sessions {
         assert_eq!(session.join().unwrap(), 20);
+    }
+}
+
+/// Each of this process's threads: its name and niceness (field 19 of its stat line).
+fn threads() -> Vec<(String, i32)> {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|e| {
+            let dir = e.ok()?.path();
+            let name = std::fs::read_to_string(dir.join("comm")).ok()?;
+            let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
+            let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
+            Some((name.trim().to_string(), fields.get(16)?.parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn the_rasterizers_threads_yield_to_the_voice_and_the_caller_keeps_its_priority() {
+    let before = interviewer::render::priority::this_thread().unwrap();
+    let gpu = Gpu::shared().unwrap();
+    let mut renderer = Renderer::new(gpu.clone(), &avatar(), SETTINGS).unwrap();
+    let mut frame = VideoFrame::empty();
+    renderer.render(&pose(Viseme::Aa, 0.0), &mut frame).unwrap();
+    assert_eq!(
+        interviewer::render::priority::this_thread(),
+        Some(before),
+        "opening the device must not lower the thread that asked for it"
+    );
+    if !gpu.description.contains("llvmpipe") {
+        return; // a hardware device: no rasterizer threads in this process to check
+    }
+    let workers: Vec<(String, i32)> = threads()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("llvmpipe"))
+        .collect();
+    assert!(!workers.is_empty(), "lavapipe's workers are named llvmpipe-N");
+    for (name, nice) in workers {
+        assert!(
+            nice >= (before + VIDEO_NICENESS).min(19),
+            "{name} runs at niceness {nice}, the tests at {before}"
+        );
     }
 }
