@@ -48,6 +48,7 @@ pub mod models;
 pub mod onnx;
 pub mod pdf;
 pub mod pipeline;
+pub mod priority;
 pub mod privacy;
 pub mod render;
 pub mod resume;

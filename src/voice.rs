@@ -176,7 +176,8 @@ impl VoiceModels {
         .await
     }
 
-    /// Runs `job` on a blocking thread with Whisper and a VAD, in its lane.
+    /// Runs `job` on a blocking thread with Whisper and a VAD, in its lane (the background
+    /// lane's at a lower priority).
     async fn with_whisper<T, F>(self: &Arc<Self>, lane: Lane, job: F) -> Result<T, VoiceError>
     where
         T: Send + 'static,
@@ -191,7 +192,7 @@ impl VoiceModels {
             .await
             .map_err(|e| VoiceError::Task(e.to_string()))?;
         let models = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let work = move || {
             let mut session = models.whisper.session().map_err(HearError::from)?;
             match lane {
                 Lane::Waited | Lane::Live => {
@@ -208,9 +209,25 @@ impl VoiceModels {
                     Ok(job(&models, &mut vad, &mut session)?)
                 }
             }
-        })
-        .await
-        .map_err(|e| VoiceError::Task(e.to_string()))?
+        };
+        if matches!(lane, Lane::Background) {
+            // Nobody waits on it: it yields to the calls, on a thread of its own so that the
+            // lowered priority ends with it.
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            std::thread::Builder::new()
+                .name("verbatim".into())
+                .spawn(move || {
+                    crate::priority::lower_this_thread(crate::priority::YIELDING_NICENESS);
+                    let _ = tx.send(work());
+                })
+                .map_err(|e| VoiceError::Task(e.to_string()))?;
+            return rx
+                .await
+                .map_err(|_| VoiceError::Task("the verbatim pass's thread stopped".into()))?;
+        }
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| VoiceError::Task(e.to_string()))?
     }
 
     /// The whole of `text` in the interviewer's voice.

@@ -26,7 +26,7 @@ impl Gpu {
             .get_or_init(|| {
                 std::thread::scope(|s| {
                     s.spawn(|| {
-                        super::priority::lower_this_thread(super::priority::VIDEO_NICENESS);
+                        crate::priority::lower_this_thread(crate::priority::YIELDING_NICENESS);
                         Gpu::open()
                     })
                     .join()

@@ -10,7 +10,6 @@ pub mod gpu;
 pub mod lipsync;
 pub mod measure;
 mod pipelines;
-pub mod priority;
 mod readback;
 pub mod renderer;
 pub mod scene;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use interviewer::animate::{AvatarPose, Viseme};
 use interviewer::render::measure::{self, Region};
-use interviewer::render::priority::VIDEO_NICENESS;
+use interviewer::priority::YIELDING_NICENESS;
 use interviewer::render::{Avatar, FrameSettings, Gpu, Renderer, VideoFrame};
 
 use crate::helpers::root;
@@ -320,13 +320,13 @@ fn threads() -> Vec<(String, i32)> {
 
 #[test]
 fn the_rasterizers_threads_yield_to_the_voice_and_the_caller_keeps_its_priority() {
-    let before = interviewer::render::priority::this_thread().unwrap();
+    let before = interviewer::priority::this_thread().unwrap();
     let gpu = Gpu::shared().unwrap();
     let mut renderer = Renderer::new(gpu.clone(), &avatar(), SETTINGS).unwrap();
     let mut frame = VideoFrame::empty();
     renderer.render(&pose(Viseme::Aa, 0.0), &mut frame).unwrap();
     assert_eq!(
-        interviewer::render::priority::this_thread(),
+        interviewer::priority::this_thread(),
         Some(before),
         "opening the device must not lower the thread that asked for it"
     );
@@ -340,7 +340,7 @@ fn the_rasterizers_threads_yield_to_the_voice_and_the_caller_keeps_its_priority(
     assert!(!workers.is_empty(), "lavapipe's workers are named llvmpipe-N");
     for (name, nice) in workers {
         assert!(
-            nice >= (before + VIDEO_NICENESS).min(19),
+            nice >= (before + YIELDING_NICENESS).min(19),
             "{name} runs at niceness {nice}, the tests at {before}"
         );
     }

@@ -170,7 +170,7 @@ pub fn spawn(
     let thread = std::thread::Builder::new()
         .name("live-video".into())
         .spawn(move || {
-            crate::render::priority::lower_this_thread(crate::render::priority::VIDEO_NICENESS);
+            crate::priority::lower_this_thread(crate::priority::YIELDING_NICENESS);
             let mut v = VideoLoop {
                 clock,
                 renderer,
