@@ -10,7 +10,8 @@
 //! 3. Capacity: 1, 2, 3… concurrent interviews, a few turns each (their callers count the
 //!    video's frames without decoding them, as browsers elsewhere would): p95 voice to voice (also
 //!    without the turns the silence limit ended, which wait for it whatever the load), audio
-//!    gaps at the receiver (a packet more than 80 ms after the one before), memory per session
+//!    gaps at the receiver (a packet more than 80 ms after the one before), the video's frame
+//!    rate at the receiver (which the server lowers before the voice suffers), memory per session
 //!    (the process's growth once the sessions connect, and at their peak).
 //! 4. Memory: the whole process's resident memory over the long session, and its growth per
 //!    minute once the first minute is past.
@@ -209,16 +210,19 @@ async fn main() -> anyhow::Result<()> {
                     })
                     .collect();
                 let gaps = audio_gaps(&s.call.received);
+                let fps = video_fps(&s.call.received);
                 s.call.close().await;
-                (lat, cut, gaps)
+                (lat, cut, gaps, fps)
             })
         });
         let (mut all, mut decided) = (Vec::new(), Vec::new());
         let (mut gaps, mut short, mut cut_off) = (0, 0, 0);
+        let mut fps = Vec::new();
         let finished = futures_util::future::join_all(runs).await;
         let peak_per = (peak(&memory.stop()).max(rss_connected) - rss_before) / n as f64;
         for r in finished {
-            let (lat, cut, g) = r?;
+            let (lat, cut, g, f) = r?;
+            fps.push(f);
             short += usize::from(lat.len() + cut < per_session);
             all.extend(lat.iter().map(|&(l, _)| l));
             decided.extend(
@@ -243,6 +247,11 @@ async fn main() -> anyhow::Result<()> {
             "  {n:>8}  {:>6.0} ms {:>6.0} ms {gaps:>12}  {per:>6.0} MiB connected, {peak_per:.0} MiB at the peak",
             p50 * 1000.0,
             p95 * 1000.0
+        );
+        println!(
+            "            video received: {:.1} fps a session on average, the least {:.1} (speaking, listening and thinking together)",
+            fps.iter().sum::<f64>() / fps.len().max(1) as f64,
+            fps.iter().copied().fold(f64::INFINITY, f64::min)
         );
         let decided_p95 = percentile(&decided, 0.95);
         println!(
@@ -957,6 +966,17 @@ fn reference_lipsync(
 
 /// Audio packets that arrived more than 80 ms after the one before: a receiver with a
 /// usual jitter buffer would have run dry.
+/// Video frames received per second, from the first frame to the last.
+fn video_fps(received: &Mutex<Received>) -> f64 {
+    let r = received.lock().unwrap();
+    match (r.frames.first(), r.frames.last()) {
+        (Some(a), Some(b)) if b.at > a.at => {
+            (r.frames.len() - 1) as f64 / b.at.duration_since(a.at).as_secs_f64()
+        }
+        _ => 0.0,
+    }
+}
+
 fn audio_gaps(received: &Mutex<Received>) -> usize {
     let r = received.lock().unwrap();
     r.audio

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use interviewer::animate::{AvatarPose, Viseme};
-use interviewer::render::measure::{self, Region};
 use interviewer::priority::YIELDING_NICENESS;
+use interviewer::render::measure::{self, Region};
 use interviewer::render::{Avatar, FrameSettings, Gpu, Renderer, VideoFrame};
 
 use crate::helpers::root;
@@ -337,7 +337,10 @@ fn the_rasterizers_threads_yield_to_the_voice_and_the_caller_keeps_its_priority(
         .into_iter()
         .filter(|(name, _)| name.starts_with("llvmpipe"))
         .collect();
-    assert!(!workers.is_empty(), "lavapipe's workers are named llvmpipe-N");
+    assert!(
+        !workers.is_empty(),
+        "lavapipe's workers are named llvmpipe-N"
+    );
     for (name, nice) in workers {
         assert!(
             nice >= (before + YIELDING_NICENESS).min(19),
