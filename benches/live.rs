@@ -964,8 +964,6 @@ fn reference_lipsync(
     Ok(())
 }
 
-/// Audio packets that arrived more than 80 ms after the one before: a receiver with a
-/// usual jitter buffer would have run dry.
 /// Video frames received per second, from the first frame to the last.
 fn video_fps(received: &Mutex<Received>) -> f64 {
     let r = received.lock().unwrap();
@@ -977,6 +975,8 @@ fn video_fps(received: &Mutex<Received>) -> f64 {
     }
 }
 
+/// Audio packets that arrived more than 80 ms after the one before: a receiver with a
+/// usual jitter buffer would have run dry.
 fn audio_gaps(received: &Mutex<Received>) -> usize {
     let r = received.lock().unwrap();
     r.audio
